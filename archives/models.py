@@ -1,0 +1,1 @@
+"""The 3本6盒1证 archive (SPEC §5)."""

@@ -1,0 +1,1 @@
+"""Scorecards, the scoring engine and the acceptance campaign (SPEC §6)."""

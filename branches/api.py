@@ -1,0 +1,15 @@
+from rest_framework import viewsets
+
+from .models import OrgUnit, PartyGroup
+
+
+class OrgUnitViewSet(viewsets.ReadOnlyModelViewSet):
+    queryset = OrgUnit.objects.none()
+
+
+class BranchViewSet(viewsets.ReadOnlyModelViewSet):
+    queryset = OrgUnit.objects.none()
+
+
+class PartyGroupViewSet(viewsets.ReadOnlyModelViewSet):
+    queryset = PartyGroup.objects.none()

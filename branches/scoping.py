@@ -1,0 +1,151 @@
+"""THE scoping selector: every page and API endpoint that returns or changes
+branch data asks here, never ad hoc in a view (SPEC §1).
+
+- 支部书记 / 支部委员: their 党支部 (read and edit).
+- 党委/党总支管理员, 组织部: their org unit's whole subtree (read and edit).
+- 验收组成员: the subtree of the unit they are bound to (read only).
+- 党员: their own member record (read only).
+- 系统管理员 (superuser): everything.
+"""
+
+from dataclasses import dataclass, field
+from functools import reduce
+from operator import or_
+
+from django.db.models import Q, QuerySet
+
+from .models import OrgUnit, PartyGroup, RoleAssignment
+
+Role = RoleAssignment.Role
+
+
+@dataclass(frozen=True)
+class Scope:
+    is_superuser: bool = False
+    # (role, org unit id, org unit path) of the user's active assignments
+    grants: tuple = ()
+    member_id: int | None = None
+    _cache: dict = field(default_factory=dict, compare=False, hash=False)
+
+    def units_q(self, roles=None) -> Q | None:
+        """Q over OrgUnit for the grants with the given roles; None means nothing."""
+        parts = []
+        for role, unit_id, path in self.grants:
+            if roles is not None and role not in roles:
+                continue
+            parts.append(Q(pk=unit_id) if role in RoleAssignment.BRANCH_ROLES else Q(path__startswith=path))
+        return reduce(or_, parts) if parts else None
+
+    def covers(self, unit: OrgUnit, roles=None) -> bool:
+        if self.is_superuser:
+            return True
+        for role, unit_id, path in self.grants:
+            if roles is not None and role not in roles:
+                continue
+            if role in RoleAssignment.BRANCH_ROLES:
+                if unit.pk == unit_id:
+                    return True
+            elif unit.path.startswith(path):
+                return True
+        return False
+
+
+def scope_of(user) -> Scope:
+    """The user's scope, computed once per request (one query) and cached on the user."""
+    if not getattr(user, "is_authenticated", False) or not user.is_active:
+        return Scope()
+    cached = getattr(user, "_dzb_scope", None)
+    if cached is not None:
+        return cached
+    grants = tuple(
+        RoleAssignment.objects.filter(user=user, is_active=True, org_unit__is_active=True).values_list(
+            "role", "org_unit_id", "org_unit__path"
+        )
+    )
+    member_id = None
+    if not user.is_superuser:
+        from members.models import Member
+
+        member_id = Member.objects.filter(user=user).values_list("pk", flat=True).first()
+    scope = Scope(is_superuser=user.is_superuser, grants=grants, member_id=member_id)
+    user._dzb_scope = scope
+    return scope
+
+
+def org_units_visible_to(user) -> QuerySet[OrgUnit]:
+    scope = scope_of(user)
+    if scope.is_superuser:
+        return OrgUnit.objects.all()
+    q = scope.units_q()
+    return OrgUnit.objects.filter(q) if q is not None else OrgUnit.objects.none()
+
+
+def org_units_editable_by(user) -> QuerySet[OrgUnit]:
+    scope = scope_of(user)
+    if scope.is_superuser:
+        return OrgUnit.objects.all()
+    q = scope.units_q(RoleAssignment.EDITING_ROLES)
+    return OrgUnit.objects.filter(q) if q is not None else OrgUnit.objects.none()
+
+
+def branches_visible_to(user) -> QuerySet[OrgUnit]:
+    return org_units_visible_to(user).filter(kind__in=OrgUnit.BRANCH_KINDS)
+
+
+def can_view_org_unit(user, unit: OrgUnit) -> bool:
+    return scope_of(user).covers(unit)
+
+
+def can_edit_org_unit(user, unit: OrgUnit) -> bool:
+    return scope_of(user).covers(unit, RoleAssignment.EDITING_ROLES)
+
+
+def can_create_child_unit(user, parent: OrgUnit) -> bool:
+    """New 党总支/党支部 are set up by the superior committee, not by a branch."""
+    return scope_of(user).covers(parent, (Role.COMMITTEE_ADMIN, Role.ORG_DEPARTMENT))
+
+
+def party_groups_visible_to(user) -> QuerySet[PartyGroup]:
+    return PartyGroup.objects.filter(branch__in=org_units_visible_to(user))
+
+
+def members_visible_to(user):
+    from members.models import Member
+
+    scope = scope_of(user)
+    if scope.is_superuser:
+        return Member.objects.all()
+    q = scope.units_q()
+    parts = []
+    if q is not None:
+        parts.append(Q(branch__in=OrgUnit.objects.filter(q)))
+    if scope.member_id:
+        parts.append(Q(pk=scope.member_id))
+    return Member.objects.filter(reduce(or_, parts)) if parts else Member.objects.none()
+
+
+def members_editable_by(user):
+    from members.models import Member
+
+    return Member.objects.filter(branch__in=org_units_editable_by(user))
+
+
+def can_edit_member(user, member) -> bool:
+    return can_edit_org_unit(user, member.branch)
+
+
+def can_reveal_id_number(user, member) -> bool:
+    """Full ID numbers: the branch's 书记, the superior committee and 组织部, the member themself."""
+    scope = scope_of(user)
+    if scope.is_superuser or (scope.member_id and scope.member_id == member.pk):
+        return True
+    return scope.covers(member.branch, RoleAssignment.ID_NUMBER_ROLES)
+
+
+def home_unit_for(user) -> OrgUnit | None:
+    """Where a user lands after login: the highest org unit they are granted."""
+    scope = scope_of(user)
+    if not scope.grants:
+        return OrgUnit.objects.filter(parent__isnull=True).first() if scope.is_superuser else None
+    role, unit_id, path = min(scope.grants, key=lambda g: g[2].count("/"))
+    return OrgUnit.objects.filter(pk=unit_id).first()

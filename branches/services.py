@@ -1,0 +1,208 @@
+"""Writes of the org tree and committees. Each service validates with
+full_clean() inside a transaction; views, forms, serializers and the admin call
+these and hold no rules themselves."""
+
+from datetime import date
+
+from dateutil.relativedelta import relativedelta
+from django.core.exceptions import ValidationError
+from django.db import transaction
+from django.utils.translation import gettext as _
+
+from members.models import Member
+
+from . import rules
+from .models import (
+    CommitteeTerm,
+    Election,
+    ElectionCandidate,
+    OrgUnit,
+    PartyGroup,
+    RoleTenure,
+    RulePolicy,
+    TermAdjustment,
+)
+
+ORG_UNIT_FIELDS = ("name", "kind", "sector", "parent", "founded_on", "unit_name", "contact_phone", "address", "is_active")
+
+
+@transaction.atomic
+def org_unit_create(**data) -> OrgUnit:
+    unit = OrgUnit(**{k: v for k, v in data.items() if k in ORG_UNIT_FIELDS})
+    unit.full_clean(exclude=["path", "depth"])
+    unit.save()
+    return unit
+
+
+@transaction.atomic
+def org_unit_update(unit: OrgUnit, **data) -> OrgUnit:
+    unit = OrgUnit.objects.select_for_update().get(pk=unit.pk)
+    for key, value in data.items():
+        if key in ORG_UNIT_FIELDS:
+            setattr(unit, key, value)
+    if unit.kind not in OrgUnit.BRANCH_KINDS and unit.members.exists():
+        raise ValidationError({"kind": _("该组织下已有党员，不能改为非党支部类型。")})
+    unit.full_clean(exclude=["path", "depth"])
+    unit.save()
+    return unit
+
+
+def term_due_end(unit: OrgUnit, start: date) -> date:
+    """Due end from the 领域's term length (村/社区 5 years, others 3 by default)."""
+    return start + relativedelta(years=RulePolicy.for_sector(unit.sector).term_years)
+
+
+@transaction.atomic
+def committee_term_open(
+    *, org_unit: OrgUnit, start_date: date, seats: int, election: Election | None = None, notes: str = ""
+) -> CommitteeTerm:
+    """Open a new term; the open one, if any, ends the day before."""
+    OrgUnit.objects.select_for_update().filter(pk=org_unit.pk).first()
+    if not org_unit.is_branch and org_unit.kind != OrgUnit.Kind.GENERAL_BRANCH:
+        raise ValidationError({"org_unit": _("此处只登记党支部、党总支的委员会任期。")})
+    previous = CommitteeTerm.objects.filter(org_unit=org_unit, actual_end_date__isnull=True).first()
+    if previous:
+        if start_date <= previous.start_date:
+            raise ValidationError({"start_date": _("新一届任期开始日期必须晚于上一届开始日期。")})
+        previous.actual_end_date = start_date - relativedelta(days=1)
+        previous.save(update_fields=["actual_end_date", "updated_at"])
+        RoleTenure.objects.filter(term=previous, end_date__isnull=True).update(
+            end_date=previous.actual_end_date, end_reason=_("换届")
+        )
+    number = (CommitteeTerm.objects.filter(org_unit=org_unit).order_by("-number").values_list("number", flat=True).first() or 0) + 1
+    term = CommitteeTerm(
+        org_unit=org_unit,
+        number=number,
+        start_date=start_date,
+        due_end_date=term_due_end(org_unit, start_date),
+        seats=seats,
+        election=election,
+        notes=notes,
+    )
+    term.full_clean()
+    term.save()
+    return term
+
+
+@transaction.atomic
+def role_tenure_start(*, term: CommitteeTerm, member: Member, role: str, start_date: date) -> RoleTenure:
+    if term.actual_end_date is not None:
+        raise ValidationError(_("该届任期已结束，不能再任命委员。"))
+    if member.branch_id != term.org_unit_id:
+        raise ValidationError({"member": _("委员必须是本支部党员。")})
+    if member.status not in Member.PARTY_STATUSES:
+        raise ValidationError({"member": _("只有正式党员或预备党员可以担任委员。")})
+    if start_date < term.start_date:
+        raise ValidationError({"start_date": _("任职开始日期不能早于本届任期开始日期。")})
+    if role in (RoleTenure.Role.SECRETARY, RoleTenure.Role.DEPUTY_SECRETARY, *RoleTenure.REQUIRED_COMMITTEE_ROLES):
+        if RoleTenure.objects.filter(term=term, role=role, end_date__isnull=True).exists():
+            raise ValidationError({"role": _("该职务已有人在任，请先办理原任职人员离任。")})
+    if RoleTenure.objects.filter(term=term, member=member, end_date__isnull=True).exists():
+        raise ValidationError({"member": _("该党员已在本届委员会任职。")})
+    open_seats = RoleTenure.objects.filter(term=term, end_date__isnull=True).count()
+    if open_seats >= term.seats:
+        raise ValidationError(_("本届委员职数为%(n)s名，已满员。") % {"n": term.seats})
+    tenure = RoleTenure(term=term, member=member, role=role, start_date=start_date)
+    tenure.full_clean()
+    tenure.save()
+    return tenure
+
+
+@transaction.atomic
+def role_tenure_end(*, tenure: RoleTenure, end_date: date, reason: str = "") -> RoleTenure:
+    tenure = RoleTenure.objects.select_for_update().get(pk=tenure.pk)
+    if tenure.end_date is not None:
+        raise ValidationError(_("该任职已结束。"))
+    if end_date < tenure.start_date:
+        raise ValidationError({"end_date": _("离任日期不能早于任职开始日期。")})
+    tenure.end_date, tenure.end_reason = end_date, reason
+    tenure.full_clean()
+    tenure.save(update_fields=["end_date", "end_reason", "updated_at"])
+    return tenure
+
+
+@transaction.atomic
+def election_record(
+    *,
+    org_unit: OrgUnit,
+    date: date,
+    voters_due: int,
+    voters_present: int,
+    candidates: list[dict],
+    kind: str = Election.Kind.GENERAL,
+    seats: int | None = None,
+    notes: str = "",
+) -> Election:
+    """Record a 换届选举 or 补选. The record is kept either way; only a valid
+    one (quorum > 4/5) opens a new term (换届) or fills seats (补选) with the
+    candidates elected by > half of the voters present."""
+    if voters_present > voters_due:
+        raise ValidationError({"voters_present": _("实到人数不能多于应到人数。")})
+    if not candidates:
+        raise ValidationError({"candidates": _("请至少填写一名候选人及得票数。")})
+    seen = set()
+    for c in candidates:
+        member = c["member"]
+        if member.branch_id != org_unit.pk:
+            raise ValidationError({"candidates": _("候选人%(name)s不是本支部党员。") % {"name": member.name}})
+        if member.pk in seen:
+            raise ValidationError({"candidates": _("候选人%(name)s重复。") % {"name": member.name}})
+        seen.add(member.pk)
+        if c["votes"] > voters_present:
+            raise ValidationError(
+                {"candidates": _("候选人%(name)s的得票数不能多于实到人数。") % {"name": member.name}}
+            )
+    election = Election(
+        org_unit=org_unit, kind=kind, date=date, voters_due=voters_due, voters_present=voters_present, notes=notes
+    )
+    election.quorum_met = rules.quorum_met(voters_due, voters_present)
+    election.full_clean()
+    election.save()
+    rows = [
+        ElectionCandidate(
+            election=election,
+            member=c["member"],
+            votes=c["votes"],
+            role=c.get("role") or RoleTenure.Role.MEMBER,
+            elected=election.quorum_met and rules.is_elected(c["votes"], voters_present),
+        )
+        for c in candidates
+    ]
+    ElectionCandidate.objects.bulk_create(rows)
+    if not election.quorum_met:
+        return election
+    elected = [r for r in rows if r.elected]
+    if kind == Election.Kind.GENERAL:
+        term = committee_term_open(
+            org_unit=org_unit, start_date=date, seats=seats or max(1, len(elected)), election=election
+        )
+    else:
+        term = CommitteeTerm.objects.filter(org_unit=org_unit, actual_end_date__isnull=True).first()
+        if term is None:
+            raise ValidationError(_("没有进行中的任期，无法补选。"))
+    for row in elected:
+        role_tenure_start(term=term, member=row.member, role=row.role, start_date=date)
+    return election
+
+
+@transaction.atomic
+def term_adjustment_record(
+    *, term: CommitteeTerm, kind: str, approver: str, approval_date: date, document_no: str,
+    new_due_end_date: date, reason: str = "",
+) -> TermAdjustment:
+    adjustment = TermAdjustment(
+        term=term, kind=kind, approver=approver, approval_date=approval_date, document_no=document_no,
+        new_due_end_date=new_due_end_date, reason=reason,
+    )
+    adjustment.full_clean()
+    adjustment.save()
+    return adjustment
+
+
+@transaction.atomic
+def party_group_save(*, group: PartyGroup | None = None, branch: OrgUnit, name: str, leader: Member | None) -> PartyGroup:
+    group = group or PartyGroup(branch=branch)
+    group.name, group.leader = name, leader
+    group.full_clean()
+    group.save()
+    return group

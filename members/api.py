@@ -1,0 +1,7 @@
+from rest_framework import viewsets
+
+from .models import Member
+
+
+class MemberViewSet(viewsets.ReadOnlyModelViewSet):
+    queryset = Member.objects.none()

@@ -1,0 +1,97 @@
+"""Writes of the member roster."""
+
+from datetime import date
+
+from django.core.exceptions import ValidationError
+from django.db import IntegrityError, transaction
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from . import idnumbers
+from .models import IdNumberAccess, Member, MemberStatusChange
+
+MEMBER_FIELDS = (
+    "name", "gender", "ethnicity", "birth_date", "native_place", "education", "phone", "work_unit", "post",
+    "category", "application_date", "activist_date", "candidate_date", "join_date", "full_member_date",
+    "branch", "party_group", "is_mobile", "remarks",
+)
+
+
+def _apply_id_number(member: Member, id_number: str | None) -> None:
+    if id_number is None:
+        return
+    if not id_number.strip():
+        member.set_id_number("")
+        return
+    try:
+        value = idnumbers.validate_id_number(id_number)
+    except ValidationError as exc:
+        raise ValidationError({"id_number": exc.messages}) from None
+    if member.birth_date and idnumbers.birth_date_of(value) != member.birth_date:
+        raise ValidationError({"id_number": _("身份证号中的出生日期与填写的出生日期不一致。")})
+    digest = idnumbers.digest(value)
+    if Member.objects.filter(id_number_digest=digest).exclude(pk=member.pk).exists():
+        raise ValidationError({"id_number": _("该身份证号已登记在其他党员名下。")})
+    member.set_id_number(value)
+
+
+def _save(member: Member) -> None:
+    member.full_clean(exclude=["id_number_encrypted", "id_number_digest", "id_number_masked"])
+    try:
+        with transaction.atomic():
+            member.save()
+    except IntegrityError:
+        raise ValidationError({"id_number": _("该身份证号已登记在其他党员名下。")}) from None
+
+
+@transaction.atomic
+def member_create(*, user=None, status: str = Member.Status.FULL, id_number: str | None = None, **data) -> Member:
+    member = Member(status=status, **{k: v for k, v in data.items() if k in MEMBER_FIELDS})
+    _apply_id_number(member, id_number)
+    _save(member)
+    MemberStatusChange.objects.create(
+        member=member, from_status="", to_status=status, date=timezone.localdate(), reason=_("建档"), changed_by=user
+    )
+    return member
+
+
+@transaction.atomic
+def member_update(member: Member, *, user=None, id_number: str | None = None, **data) -> Member:
+    """Update roster fields. Status changes go through member_change_status (history)."""
+    member = Member.objects.select_for_update().get(pk=member.pk)
+    for key, value in data.items():
+        if key in MEMBER_FIELDS:
+            setattr(member, key, value)
+    _apply_id_number(member, id_number)
+    _save(member)
+    return member
+
+
+@transaction.atomic
+def member_change_status(member: Member, *, to_status: str, date: date, reason: str = "", user=None) -> Member:
+    member = Member.objects.select_for_update().get(pk=member.pk)
+    if to_status == member.status:
+        raise ValidationError({"to_status": _("新状态与当前状态相同。")})
+    if date > timezone.localdate():
+        raise ValidationError({"date": _("变动日期不能晚于今天。")})
+    last = member.status_changes.order_by("-date", "-id").values_list("date", flat=True).first()
+    if last and date < last:
+        raise ValidationError({"date": _("变动日期不能早于上一次状态变动（%(d)s）。") % {"d": last.isoformat()}})
+    previous = member.status
+    member.status = to_status
+    if to_status == Member.Status.FULL and not member.full_member_date:
+        member.full_member_date = date
+    if to_status == Member.Status.PROBATIONARY and not member.join_date:
+        member.join_date = date
+    _save(member)
+    MemberStatusChange.objects.create(
+        member=member, from_status=previous, to_status=to_status, date=date, reason=reason, changed_by=user
+    )
+    return member
+
+
+def member_reveal_id_number(member: Member, *, user, channel: str, ip_address: str | None = None) -> str:
+    """Return the full ID number and audit the reveal. The caller has checked
+    `branches.scoping.can_reveal_id_number`."""
+    IdNumberAccess.objects.create(member=member, user=user, channel=channel, ip_address=ip_address)
+    return member.id_number
