@@ -13,3 +13,9 @@ class BranchViewSet(viewsets.ReadOnlyModelViewSet):
 
 class PartyGroupViewSet(viewsets.ReadOnlyModelViewSet):
     queryset = PartyGroup.objects.none()
+
+
+def register(router):
+    router.register("org-units", OrgUnitViewSet, basename="org-unit")
+    router.register("branches", BranchViewSet, basename="branch")
+    router.register("party-groups", PartyGroupViewSet, basename="party-group")

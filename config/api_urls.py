@@ -1,12 +1,18 @@
-"""The /api/v1/ router: each app registers its viewsets here."""
+"""The /api/v1/ router: each app's `api` module registers its own viewsets
+through `register(router)`, so adding an app never edits this file."""
+
+from importlib import import_module
 
 from rest_framework.routers import DefaultRouter
 
-from branches.api import BranchViewSet, OrgUnitViewSet, PartyGroupViewSet
-from members.api import MemberViewSet
+API_APPS = ("branches", "members", "meetings", "archives", "assessment")
 
 router = DefaultRouter()
-router.register("org-units", OrgUnitViewSet, basename="org-unit")
-router.register("branches", BranchViewSet, basename="branch")
-router.register("party-groups", PartyGroupViewSet, basename="party-group")
-router.register("members", MemberViewSet, basename="member")
+for app in API_APPS:
+    try:
+        module = import_module(f"{app}.api")
+    except ModuleNotFoundError as exc:
+        if exc.name != f"{app}.api":
+            raise
+        continue
+    module.register(router)

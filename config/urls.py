@@ -22,5 +22,6 @@ urlpatterns = [
     path("api/docs/", SpectacularSwaggerView.as_view(url_name="schema"), name="api-docs"),
     path("api/redoc/", SpectacularRedocView.as_view(url_name="schema"), name="api-redoc"),
     path("members/", include("members.urls")),
+    path("meetings/", include("meetings.urls")),
     path("", include("branches.urls")),
 ]

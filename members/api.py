@@ -5,3 +5,7 @@ from .models import Member
 
 class MemberViewSet(viewsets.ReadOnlyModelViewSet):
     queryset = Member.objects.none()
+
+
+def register(router):
+    router.register("members", MemberViewSet, basename="member")
