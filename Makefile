@@ -1,0 +1,101 @@
+# 党支部标准化管理平台 — the README's two commands: `make run` and `make test`.
+SHELL := /bin/bash
+.DEFAULT_GOAL := help
+
+PYTHON ?= $(shell command -v python3.11 || command -v python3)
+VENV := .venv
+BIN := $(VENV)/bin
+VAR := var
+export REDIS_URL ?= redis://127.0.0.1:6379/0
+# Debian packages: Redis, a CJK font (+ harfbuzz subsetting, without it WeasyPrint
+# takes 15 s a page), Pango for WeasyPrint, pdffonts for the PDF tests, Chromium
+# for the browser tests.
+APT_PACKAGES := redis-server fonts-wqy-microhei libharfbuzz-subset0 libpango-1.0-0 libpangoft2-1.0-0 \
+	poppler-utils chromium
+SUDO := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
+
+.PHONY: help setup system-deps redis run test test-sqlite test-postgres lint format bench clean services-stop
+
+help:
+	@echo "make run          安装依赖、迁移、载入演示数据，启动 Redis、Celery 与 Web 服务 (http://127.0.0.1:8000)"
+	@echo "make test         安装依赖并运行全部测试（可用时使用 PostgreSQL，否则 SQLite）"
+	@echo "make test-sqlite  在 SQLite 上运行全部测试"
+	@echo "make lint         ruff 检查"
+	@echo "make bench        城市规模基准（需 PostgreSQL）"
+
+system-deps:
+	@missing=""; for p in $(APT_PACKAGES); do dpkg -s $$p >/dev/null 2>&1 || missing="$$missing $$p"; done; \
+	if [ -n "$$missing" ]; then \
+	  if command -v apt-get >/dev/null; then \
+	    echo ">> 安装系统软件包:$$missing"; \
+	    $(SUDO) apt-get update -qq && DEBIAN_FRONTEND=noninteractive $(SUDO) apt-get install -y -qq --no-install-recommends $$missing >/dev/null; \
+	  else echo "!! 缺少系统软件包:$$missing（非 Debian 系统，请手动安装）"; fi; \
+	fi
+
+$(BIN)/.installed: requirements.txt
+	@test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
+	$(BIN)/pip install -q --upgrade pip
+	$(BIN)/pip install -q -r requirements.txt
+	@touch $@
+
+setup: system-deps $(BIN)/.installed
+	@mkdir -p $(VAR)
+
+# Reuse a Redis that answers at REDIS_URL; otherwise start one on loopback (nothing on disk).
+redis: setup
+	@if $(BIN)/python -c "import os,redis; redis.Redis.from_url(os.environ['REDIS_URL'], socket_timeout=1).ping()" 2>/dev/null; then \
+	  echo ">> Redis 已在运行: $$REDIS_URL"; \
+	else \
+	  port=$$($(BIN)/python -c "import os,urllib.parse as u; print(u.urlparse(os.environ['REDIS_URL']).port or 6379)"); \
+	  echo ">> 启动 Redis (127.0.0.1:$$port)"; \
+	  redis-server --daemonize yes --bind 127.0.0.1 --port $$port --save "" --appendonly no \
+	    --dir $(CURDIR)/$(VAR) --logfile $(CURDIR)/$(VAR)/redis.log --pidfile $(CURDIR)/$(VAR)/redis.pid; \
+	  for i in $$(seq 50); do $(BIN)/python -c "import os,redis; redis.Redis.from_url(os.environ['REDIS_URL']).ping()" 2>/dev/null && break; sleep 0.1; done; \
+	fi
+
+run: setup redis
+	$(BIN)/python manage.py migrate --noinput -v0
+	$(BIN)/python manage.py seed_demo --if-empty
+	@$(MAKE) -s services-stop
+	@echo ">> 启动 Celery worker 与 beat（日志: $(VAR)/celery-*.log）"
+	@$(BIN)/celery -A config worker -l info --concurrency 2 --pidfile $(VAR)/celery-worker.pid \
+	  --logfile $(VAR)/celery-worker.log --detach
+	@$(BIN)/celery -A config beat -l info --pidfile $(VAR)/celery-beat.pid \
+	  --logfile $(VAR)/celery-beat.log --detach
+	@echo ">> Web 服务: http://127.0.0.1:8000  （Ctrl+C 停止，Celery 随之停止）"
+	@trap '$(MAKE) -s services-stop' EXIT INT TERM; $(BIN)/python manage.py runserver 127.0.0.1:8000
+
+services-stop:
+	@for f in $(VAR)/celery-worker.pid $(VAR)/celery-beat.pid; do \
+	  [ -f $$f ] && kill $$(cat $$f) 2>/dev/null; rm -f $$f; done; true
+
+# PostgreSQL when DATABASE_URL is set or 127.0.0.1:5432 answers; otherwise SQLite.
+test: setup redis
+	@url="$${DATABASE_URL:-}"; \
+	if [ -z "$$url" ] && $(BIN)/python -c "import psycopg; psycopg.connect('postgresql://postgres@127.0.0.1:5432/postgres', connect_timeout=2).close()" 2>/dev/null; then \
+	  url="postgres://postgres@127.0.0.1:5432/dzb"; fi; \
+	if [ -z "$$url" ]; then url="sqlite:///$(CURDIR)/$(VAR)/test.sqlite3"; fi; \
+	echo ">> 测试数据库 / test database: $${url%%:*} ($$url)"; \
+	DATABASE_URL="$$url" $(MAKE) -s _test
+
+test-sqlite: setup redis
+	@echo ">> 测试数据库 / test database: sqlite"
+	@DATABASE_URL="sqlite:///$(CURDIR)/$(VAR)/test.sqlite3" $(MAKE) -s _test
+
+_test:
+	$(BIN)/ruff check .
+	DJANGO_SETTINGS_MODULE=config.settings.test $(BIN)/python manage.py makemigrations --check --dry-run
+	$(BIN)/pytest -p no:cacheprovider
+
+lint: setup
+	$(BIN)/ruff check .
+
+format: setup
+	$(BIN)/ruff format .
+	$(BIN)/ruff check --fix .
+
+bench: setup redis
+	$(BIN)/python bench/seed_city.py
+
+clean: services-stop
+	rm -rf $(VAR) db.sqlite3
