@@ -6,7 +6,8 @@ from datetime import date
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import models
-from django.db.models import Q
+from django.db.models import F, Q, Value
+from django.db.models.functions import Concat, Substr
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
@@ -78,6 +79,20 @@ class OrgUnit(TimeStampedModel):
     def __str__(self):
         return self.name
 
+    def save(self, *args, **kwargs):
+        super().save(*args, **kwargs)
+        path = self.build_path()
+        if path != self.path:
+            old, old_depth = self.path, self.depth
+            self.path, self.depth = path, path.count("/") - 2
+            OrgUnit.objects.filter(pk=self.pk).update(path=self.path, depth=self.depth)
+            if old:
+                # moved: rewrite every descendant's path prefix and depth in one UPDATE
+                OrgUnit.objects.filter(path__startswith=old).exclude(pk=self.pk).update(
+                    path=Concat(Value(path), Substr("path", len(old) + 1), output_field=models.CharField()),
+                    depth=F("depth") + (self.depth - old_depth),
+                )
+
     @property
     def is_branch(self) -> bool:
         return self.kind in self.BRANCH_KINDS
@@ -94,18 +109,6 @@ class OrgUnit(TimeStampedModel):
     def build_path(self) -> str:
         prefix = self.parent.path if self.parent_id else "/"
         return f"{prefix}{self.pk}/"
-
-    def save(self, *args, **kwargs):
-        super().save(*args, **kwargs)
-        path = self.build_path()
-        if path != self.path:
-            old = self.path
-            self.path, self.depth = path, path.count("/") - 2
-            OrgUnit.objects.filter(pk=self.pk).update(path=self.path, depth=self.depth)
-            if old:
-                # moved: rewrite the descendants' paths in one query per descendant level
-                for child in OrgUnit.objects.filter(path__startswith=old).exclude(pk=self.pk).order_by("depth"):
-                    child.save()
 
 
 class PartyGroup(TimeStampedModel):

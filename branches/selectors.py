@@ -31,6 +31,19 @@ def current_term(unit: OrgUnit) -> CommitteeTerm | None:
     )
 
 
+def current_term_prefetch() -> Prefetch:
+    """The open term of each branch, with its postponements and seats, into
+    `branch.open_terms` (a list of at most one): 3 queries for any number of branches."""
+    return Prefetch(
+        "terms",
+        queryset=CommitteeTerm.objects.filter(actual_end_date__isnull=True).prefetch_related(
+            "postponements",
+            Prefetch("tenures", queryset=RoleTenure.objects.select_related("member").order_by("start_date", "id")),
+        ),
+        to_attr="open_terms",
+    )
+
+
 def committee_on(unit: OrgUnit, day: date) -> list[RoleTenure]:
     """Who sat on the committee on a given day ("the committee on 2025-03-01")."""
     return list(

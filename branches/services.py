@@ -7,6 +7,7 @@ from datetime import date
 from dateutil.relativedelta import relativedelta
 from django.core.exceptions import ValidationError
 from django.db import transaction
+from django.db.models import ProtectedError
 from django.utils.translation import gettext as _
 
 from members.models import Member
@@ -206,3 +207,13 @@ def party_group_save(*, group: PartyGroup | None = None, branch: OrgUnit, name: 
     group.full_clean()
     group.save()
     return group
+
+
+def party_group_delete(*, group: PartyGroup) -> None:
+    """Dissolve a 党小组: its members stay in the branch (party_group is SET_NULL);
+    a group with records (meetings) cannot be deleted."""
+    try:
+        with transaction.atomic():
+            group.delete()
+    except ProtectedError:
+        raise ValidationError(_("该党小组已有会议等记录，不能撤销；可改名或调整组员。")) from None

@@ -15,7 +15,7 @@ class MemberAdminForm(forms.ModelForm):
 
     class Meta:
         model = Member
-        fields = "__all__"
+        fields = "__all__"  # noqa: DJ007 - the admin edits every roster field
 
     def clean_id_number(self):
         value = self.cleaned_data["id_number"]

@@ -23,7 +23,7 @@ _PATTERN = re.compile(r"^\d{17}[\dX]$")
 
 
 def checksum_char(first17: str) -> str:
-    return _CHECK[sum(int(d) * w for d, w in zip(first17, _WEIGHTS)) % 11]
+    return _CHECK[sum(int(d) * w for d, w in zip(first17, _WEIGHTS, strict=True)) % 11]
 
 
 def normalize(value: str) -> str:
