@@ -357,7 +357,7 @@ class TermAdjustment(TimeStampedModel):
     class Meta:
         verbose_name = _("延期/提前换届批复")
         verbose_name_plural = _("延期/提前换届批复")
-        ordering = ["term_id", "approval_date"]
+        ordering = ["term_id", "approval_date", "id"]
 
     def clean(self):
         if not (self.term_id and self.new_due_end_date):

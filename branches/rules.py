@@ -58,7 +58,8 @@ class TermFact:
     def effective_due_end(self) -> date:
         if not self.adjustments:
             return self.due_end
-        return max(self.adjustments, key=lambda a: a.approval_date).new_due_end
+        # adjustments arrive in (approval_date, id) order: the last approval wins, also on the same day
+        return max(enumerate(self.adjustments), key=lambda ia: (ia[1].approval_date, ia[0]))[1].new_due_end
 
 
 @dataclass(frozen=True)

@@ -96,7 +96,7 @@ def branch_facts(branches) -> dict[int, rules.BranchFacts]:
         t.org_unit_id: _term_fact(t)
         for t in CommitteeTerm.objects.filter(org_unit_id__in=ids, actual_end_date__isnull=True).prefetch_related(
             Prefetch("tenures", queryset=RoleTenure.objects.select_related("member").order_by("start_date")),
-            Prefetch("postponements", queryset=TermAdjustment.objects.order_by("approval_date")),
+            Prefetch("postponements", queryset=TermAdjustment.objects.order_by("approval_date", "id")),
         )
     }
     elections = {}

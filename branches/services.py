@@ -43,6 +43,8 @@ def org_unit_update(unit: OrgUnit, **data) -> OrgUnit:
             setattr(unit, key, value)
     if unit.kind not in OrgUnit.BRANCH_KINDS and unit.members.exists():
         raise ValidationError({"kind": _("该组织下已有党员，不能改为非党支部类型。")})
+    if unit.is_branch and unit.children.exists():
+        raise ValidationError({"kind": _("该组织下设有下级党组织，不能改为党支部类型。")})
     unit.full_clean(exclude=["path", "depth"])
     unit.save()
     return unit
