@@ -123,7 +123,7 @@ def branch_party_members(branch: OrgUnit):
 
 class RoleTenureStartForm(BootstrapForm):
     model = RoleTenure
-    model_fields = ("member", "role", "start_date")
+    model_fields = ("member", "role", "concurrent_role", "start_date")
 
     def __init__(self, *args, branch: OrgUnit, **kwargs):
         super().__init__(*args, **kwargs)

@@ -257,6 +257,8 @@ class RoleTenure(TimeStampedModel):
         "members.Member", verbose_name=_("党员"), on_delete=models.PROTECT, related_name="tenures"
     )
     role = models.CharField(_("职务"), max_length=20, choices=Role.choices)
+    # 兼任: a 3-member committee covers 书记/组织/宣传/纪检 only if someone holds two roles
+    concurrent_role = models.CharField(_("兼任职务"), max_length=20, choices=Role.choices, blank=True)
     start_date = models.DateField(_("任职开始"))
     end_date = models.DateField(_("任职结束"), null=True, blank=True)
     end_reason = models.CharField(_("离任原因"), max_length=100, blank=True)
@@ -272,6 +274,7 @@ class RoleTenure(TimeStampedModel):
                 condition=Q(end_date__isnull=True) | Q(end_date__gte=models.F("start_date")),
                 name="tenure_end_after_start",
             ),
+            models.CheckConstraint(condition=~Q(concurrent_role=models.F("role")), name="tenure_concurrent_role_differs"),
             # a member holds one open seat per term
             models.UniqueConstraint(
                 fields=["term", "member"], condition=Q(end_date__isnull=True), name="tenure_one_open_seat_per_member"
@@ -279,7 +282,14 @@ class RoleTenure(TimeStampedModel):
         ]
 
     def __str__(self):
-        return f"{self.member} · {self.get_role_display()}"
+        return f"{self.member} · {self.title}"
+
+    @property
+    def title(self) -> str:
+        """职务 as shown: "组织委员兼纪检委员"."""
+        if self.concurrent_role:
+            return _("%(role)s兼%(other)s") % {"role": self.get_role_display(), "other": self.get_concurrent_role_display()}
+        return str(self.get_role_display())
 
     def held_on(self, day: date) -> bool:
         return self.start_date <= day and (self.end_date is None or self.end_date >= day)

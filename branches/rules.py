@@ -31,6 +31,7 @@ class TenureFact:
     start: date
     end: date | None
     full_member_date: date | None
+    concurrent_role: str = ""
 
     def held_on(self, day: date) -> bool:
         return self.start <= day and (self.end is None or self.end >= day)
@@ -148,7 +149,7 @@ def evaluate(facts: BranchFacts, policy, today: date) -> list[Finding]:
 
     term = facts.term
     current = [t for t in term.tenures if t.held_on(today)] if term else []
-    roles = {t.role for t in current}
+    roles = {t.role for t in current} | {t.concurrent_role for t in current if t.concurrent_role}
     committee_required = facts.full_members >= policy.committee_threshold
 
     if term is None:

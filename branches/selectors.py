@@ -69,6 +69,7 @@ def _term_fact(term: CommitteeTerm) -> rules.TermFact:
                 start=t.start_date,
                 end=t.end_date,
                 full_member_date=t.member.full_member_date,
+                concurrent_role=t.concurrent_role,
             )
             for t in term.tenures.all()
         ),

@@ -162,10 +162,12 @@ class TenureSerializer(serializers.ModelSerializer):
     member_id = serializers.IntegerField(read_only=True)
     member_name = serializers.CharField(source="member.name", read_only=True)
     role_display = serializers.CharField(source="get_role_display", read_only=True)
+    title = serializers.CharField(read_only=True, help_text="职务（含兼任），如“组织委员兼纪检委员”")
 
     class Meta:
         model = RoleTenure
-        fields = ["id", "member_id", "member_name", "role", "role_display", "start_date", "end_date"]
+        fields = ["id", "member_id", "member_name", "role", "role_display", "concurrent_role", "title", "start_date",
+                  "end_date"]
 
 
 def held_today(term: CommitteeTerm) -> list[RoleTenure]:

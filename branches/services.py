@@ -7,7 +7,7 @@ from datetime import date
 from dateutil.relativedelta import relativedelta
 from django.core.exceptions import ValidationError
 from django.db import transaction
-from django.db.models import ProtectedError
+from django.db.models import ProtectedError, Q
 from django.utils.translation import gettext as _
 
 from members.models import Member
@@ -50,9 +50,10 @@ def org_unit_update(unit: OrgUnit, **data) -> OrgUnit:
     return unit
 
 
-def term_due_end(unit: OrgUnit, start: date) -> date:
-    """Due end from the 领域's term length (村/社区 5 years, others 3 by default)."""
-    return start + relativedelta(years=RulePolicy.for_sector(unit.sector).term_years)
+def term_due_end(unit: OrgUnit, start: date, policies: dict | None = None) -> date:
+    """Due end from the 领域's term length (村/社区 5 years, others 3 by default).
+    Bulk callers pass `policies=RulePolicy.all_by_sector()` to skip the query."""
+    return start + relativedelta(years=RulePolicy.for_sector(unit.sector, policies).term_years)
 
 
 @transaction.atomic
@@ -88,7 +89,9 @@ def committee_term_open(
 
 
 @transaction.atomic
-def role_tenure_start(*, term: CommitteeTerm, member: Member, role: str, start_date: date) -> RoleTenure:
+def role_tenure_start(
+    *, term: CommitteeTerm, member: Member, role: str, start_date: date, concurrent_role: str = ""
+) -> RoleTenure:
     if term.actual_end_date is not None:
         raise ValidationError(_("该届任期已结束，不能再任命委员。"))
     if member.branch_id != term.org_unit_id:
@@ -97,15 +100,19 @@ def role_tenure_start(*, term: CommitteeTerm, member: Member, role: str, start_d
         raise ValidationError({"member": _("只有正式党员或预备党员可以担任委员。")})
     if start_date < term.start_date:
         raise ValidationError({"start_date": _("任职开始日期不能早于本届任期开始日期。")})
-    if role in (RoleTenure.Role.SECRETARY, RoleTenure.Role.DEPUTY_SECRETARY, *RoleTenure.REQUIRED_COMMITTEE_ROLES):
-        if RoleTenure.objects.filter(term=term, role=role, end_date__isnull=True).exists():
-            raise ValidationError({"role": _("该职务已有人在任，请先办理原任职人员离任。")})
+    if concurrent_role and concurrent_role == role:
+        raise ValidationError({"concurrent_role": _("兼任职务不能与主要职务相同。")})
+    single_seat_roles = (RoleTenure.Role.SECRETARY, RoleTenure.Role.DEPUTY_SECRETARY, *RoleTenure.REQUIRED_COMMITTEE_ROLES)
+    open_tenures = RoleTenure.objects.filter(term=term, end_date__isnull=True)
+    for field, value in (("role", role), ("concurrent_role", concurrent_role)):
+        if value in single_seat_roles and open_tenures.filter(Q(role=value) | Q(concurrent_role=value)).exists():
+            raise ValidationError({field: _("该职务已有人在任，请先办理原任职人员离任。")})
     if RoleTenure.objects.filter(term=term, member=member, end_date__isnull=True).exists():
         raise ValidationError({"member": _("该党员已在本届委员会任职。")})
     open_seats = RoleTenure.objects.filter(term=term, end_date__isnull=True).count()
     if open_seats >= term.seats:
         raise ValidationError(_("本届委员职数为%(n)s名，已满员。") % {"n": term.seats})
-    tenure = RoleTenure(term=term, member=member, role=role, start_date=start_date)
+    tenure = RoleTenure(term=term, member=member, role=role, concurrent_role=concurrent_role, start_date=start_date)
     tenure.full_clean()
     tenure.save()
     return tenure

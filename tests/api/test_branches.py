@@ -51,6 +51,8 @@ def test_branch_page_shows_the_committee_in_office_and_the_rule_findings(tree, a
             "member_name": "王书记",
             "role": "secretary",
             "role_display": "书记",
+            "concurrent_role": "",
+            "title": "书记",
             "start_date": term.start_date.isoformat(),
             "end_date": None,
         }

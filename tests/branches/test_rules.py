@@ -122,6 +122,23 @@ def test_committee_without_discipline_member_lacks_a_role():
     assert f.facts["missing_roles"] == ["discipline"] and "纪检委员" in f.message
 
 
+def test_three_member_committee_covers_the_roles_with_a_concurrent_post():
+    branch, term, members = branch_with_committee(full=7, seats=3, roles=("secretary", "organization"))
+    tenure = role_tenure_start(term=term, member=members[2], role="propaganda", concurrent_role="discipline",
+                               start_date=date(2025, 1, 1))
+    assert tenure.title == "宣传委员兼纪检委员"
+    assert "COMMITTEE_ROLES_MISSING" not in codes(branch)
+
+
+def test_a_concurrent_post_already_held_is_refused():
+    branch, term, members = branch_with_committee(full=7, seats=5, roles=("secretary", "discipline"))
+    with pytest.raises(ValidationError) as exc:
+        role_tenure_start(term=term, member=members[2], role="organization", concurrent_role="discipline",
+                          start_date=date(2025, 1, 1))
+    assert "concurrent_role" in exc.value.message_dict
+    assert term.tenures.count() == 2
+
+
 # --- 书记 and 党龄 ------------------------------------------------------------------
 
 def test_branch_without_a_secretary_is_flagged():
