@@ -10,6 +10,7 @@ from dataclasses import dataclass, field
 from datetime import date, timedelta
 
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 ERROR, WARNING, INFO = "error", "warning", "info"
 SEVERITY_ORDER = {ERROR: 0, WARNING: 1, INFO: 2}
@@ -125,6 +126,24 @@ def vacancy_since(term: TermFact, today: date) -> date | None:
         elif since is None:
             since = day
     return since if held < term.seats else None
+
+class TermStatus:
+    """How a committee term stands today; derived from the rule engine's findings
+    so that the API, the branch page and the alerts agree."""
+
+    IN_OFFICE, EXPIRING, EXPIRED = "in_office", "expiring", "expired"
+    LABELS = {IN_OFFICE: gettext_lazy("任期内"), EXPIRING: gettext_lazy("即将届满"), EXPIRED: gettext_lazy("已届满，逾期未换届")}
+    CHOICES = list(LABELS.items())
+    CSS = {IN_OFFICE: "success", EXPIRING: "warning", EXPIRED: "danger"}
+
+    @classmethod
+    def from_findings(cls, findings) -> str:
+        codes = {f.code for f in findings}
+        if "TERM_EXPIRED" in codes:
+            return cls.EXPIRED
+        if "TERM_EXPIRING" in codes:
+            return cls.EXPIRING
+        return cls.IN_OFFICE
 
 
 def evaluate(facts: BranchFacts, policy, today: date) -> list[Finding]:

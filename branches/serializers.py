@@ -13,8 +13,7 @@ from members.models import Member
 
 from . import scoping
 from .models import CommitteeTerm, OrgUnit, PartyGroup, RoleTenure
-
-TERM_EXPIRED, TERM_EXPIRING = "TERM_EXPIRED", "TERM_EXPIRING"
+from .rules import TermStatus
 
 
 class ScopedPrimaryKeyRelatedField(serializers.PrimaryKeyRelatedField):
@@ -37,24 +36,6 @@ class ScopedPrimaryKeyRelatedField(serializers.PrimaryKeyRelatedField):
 def request_user(serializer):
     request = serializer.context.get("request")
     return request.user if request else None
-
-
-class TermStatus:
-    """How a committee term stands today; derived from the rule engine's findings
-    so that the API, the branch page and the alerts agree."""
-
-    IN_OFFICE, EXPIRING, EXPIRED = "in_office", "expiring", "expired"
-    LABELS = {IN_OFFICE: _("任期内"), EXPIRING: _("即将届满"), EXPIRED: _("已届满，逾期未换届")}
-    CHOICES = list(LABELS.items())
-
-    @classmethod
-    def from_findings(cls, findings) -> str:
-        codes = {f.code for f in findings}
-        if TERM_EXPIRED in codes:
-            return cls.EXPIRED
-        if TERM_EXPIRING in codes:
-            return cls.EXPIRING
-        return cls.IN_OFFICE
 
 
 def enum_schema(choices) -> dict:

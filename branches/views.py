@@ -27,10 +27,9 @@ from .models import (
     OrgUnit,
     PartyGroup,
     RoleTenure,
-    RulePolicy,
     TermAdjustment,
 )
-from .rules import ERROR, INFO, WARNING
+from .rules import ERROR, INFO, WARNING, TermStatus
 from .scoping import (
     can_create_child_unit,
     can_edit_org_unit,
@@ -119,20 +118,11 @@ def org_tree(request):
 # --- a unit's page ------------------------------------------------------------------------------
 
 
-def term_status(due, today, notice_days) -> tuple[str, str]:
-    if today > due:
-        return _("已届满"), "danger"
-    if (due - today).days <= notice_days:
-        return _("即将届满"), "warning"
-    return _("正常"), "success"
-
-
 ROLE_ORDER = {role: i for i, role in enumerate(RoleTenure.Role.values)}
 
 
 def branch_page_context(unit: OrgUnit) -> dict:
     today = timezone.localdate()
-    policy = RulePolicy.for_sector(unit.sector)
     terms = list(
         CommitteeTerm.objects.filter(org_unit=unit)
         .select_related("election")
@@ -148,7 +138,6 @@ def branch_page_context(unit: OrgUnit) -> dict:
     committee, status = [], None
     if current:
         committee = sorted((t for t in current.tenures.all() if t.held_on(today)), key=lambda t: ROLE_ORDER[t.role])
-        status = term_status(current.effective_due, today, policy.expiring_notice_days)
     elections = (
         Election.objects.filter(org_unit=unit)
         .prefetch_related(
@@ -157,6 +146,9 @@ def branch_page_context(unit: OrgUnit) -> dict:
         .order_by("-date", "-pk")
     )
     findings = branch_rule_findings([unit])[unit.pk]
+    if current:
+        key = TermStatus.from_findings(findings)
+        status = (TermStatus.LABELS[key], TermStatus.CSS[key])
     groups = (
         PartyGroup.objects.filter(branch=unit)
         .select_related("leader")
@@ -168,6 +160,7 @@ def branch_page_context(unit: OrgUnit) -> dict:
     )
     on_roll = Member.objects.filter(branch=unit).exclude(status__in=Member.LEFT_STATUSES)
     return {
+        "today": today,
         "terms": terms,
         "current_term": current,
         "committee": committee,

@@ -160,6 +160,14 @@ SPECTACULAR_SETTINGS = {
 
 SIMPLE_HISTORY_HISTORY_ID_USE_UUID = False
 
+# Meeting attachments (photos, scanned sign-in sheets): allowed types and size.
+MEETINGS_ATTACHMENT_MAX_BYTES = env.int("MEETINGS_ATTACHMENT_MAX_BYTES", default=10 * 1024 * 1024)
+MEETINGS_ATTACHMENT_TYPES = {"jpg": "image/jpeg", "jpeg": "image/jpeg", "png": "image/png", "pdf": "application/pdf"}
+# Study hours credited per attendee when a meeting with study content does not say.
+MEETINGS_DEFAULT_STUDY_HOURS = "2"
+# 民主评议: 优秀 at most 1/3 of those rated.
+MEETINGS_EXCELLENT_MAX_RATIO = (1, 3)
+
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,

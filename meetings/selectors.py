@@ -1,0 +1,243 @@
+"""Reads of the meetings app. The compliance selector gathers facts for any
+number of branches in a fixed number of queries and hands them to the pure
+`meetings.compliance.evaluate`; the calendar, the API, the scorecard and the
+alerts all call `branches_compliance` / `branch_compliance`."""
+
+from collections import defaultdict
+from datetime import date
+from decimal import Decimal
+
+from django.db.models import Count, Max, Prefetch, Q, QuerySet, Sum
+from django.utils import timezone
+
+from branches.models import CommitteeTerm, OrgUnit, PartyGroup, RoleTenure, RulePolicy
+from branches.scoping import branches_visible_to
+from members.models import Member
+
+from . import compliance as c
+from .models import Attendance, EvaluationGrade, Meeting, MeetingKind, MeetingRequirement, MemberReport, TalkRecord
+
+
+def today() -> date:
+    return timezone.localdate()
+
+
+# ---------------------------------------------------------------- requirements
+
+
+def requirement_rows() -> list[c.RequirementRow]:
+    """The whole requirement table (a few dozen rows) in one query."""
+    return [
+        c.RequirementRow(
+            requirement=c.Requirement(
+                code=r.code,
+                name=r.name,
+                meeting_kind=r.meeting_kind,
+                counting=r.counting,
+                period=r.period,
+                min_count=r.min_count,
+                quorum=r.quorum,
+                applies_to=r.applies_to,
+                order=r.order,
+            ),
+            sector=r.sector,
+            org_unit_id=r.org_unit_id,
+            org_unit_path=r.org_unit.path if r.org_unit_id else "",
+            is_active=r.is_active,
+        )
+        for r in MeetingRequirement.objects.select_related("org_unit")
+    ]
+
+
+def requirements_for(branch: OrgUnit, rows: list[c.RequirementRow] | None = None) -> tuple[c.Requirement, ...]:
+    rows = requirement_rows() if rows is None else rows
+    return c.resolve_requirements(rows, sector=branch.sector, path=branch.path)
+
+
+# ---------------------------------------------------------------- compliance
+
+
+def _year_range(year: int) -> tuple[date, date]:
+    return date(year, 1, 1), date(year, 12, 31)
+
+
+def branch_facts(branches, year: int) -> dict[int, c.BranchFacts]:
+    """Facts for the compliance maths, for any number of branches, in 11 queries."""
+    branches = list(branches)
+    ids = [b.pk for b in branches]
+    start, end = _year_range(year)
+    rows = requirement_rows()
+    policies = RulePolicy.all_by_sector()
+
+    grades = {
+        g["meeting_id"]: g
+        for g in EvaluationGrade.objects.filter(meeting__branch_id__in=ids, meeting__date__range=(start, end))
+        .values("meeting_id")
+        .annotate(rated=Count("id"), excellent=Count("id", filter=Q(grade=EvaluationGrade.Grade.EXCELLENT)))
+    }
+    kinds: dict[int, set] = defaultdict(set)
+    for meeting_id, kind in MeetingKind.objects.filter(
+        meeting__branch_id__in=ids, meeting__date__range=(start, end)
+    ).values_list("meeting_id", "kind"):
+        kinds[meeting_id].add(kind)
+    meetings = defaultdict(list)
+    interned: dict[frozenset, frozenset] = {}  # a handful of distinct kind sets across thousands of meetings
+    for pk, branch_id, day, kind, topic, quorum, group_id, lecturer_id in Meeting.objects.filter(
+        branch_id__in=ids, date__range=(start, end)
+    ).values_list("id", "branch_id", "date", "kind", "topic", "quorum_met", "party_group_id", "lecturer_id"):
+        g = grades.get(pk, {})
+        key = frozenset(kinds.get(pk, ()) | {kind})
+        meetings[branch_id].append(
+            c.MeetingFact(
+                id=pk,
+                date=day,
+                kinds=interned.setdefault(key, key),
+                topic=topic,
+                quorum_met=quorum,
+                party_group_id=group_id,
+                lecturer_id=lecturer_id,
+                rated=g.get("rated", 0),
+                excellent=g.get("excellent", 0),
+            )
+        )
+    terms = defaultdict(list)
+    for t in CommitteeTerm.objects.filter(org_unit_id__in=ids).values(
+        "org_unit_id", "start_date", "actual_end_date", "seats"
+    ):
+        terms[t["org_unit_id"]].append(c.TermFact(start=t["start_date"], end=t["actual_end_date"], seats=t["seats"]))
+    tenures = defaultdict(list)
+    for t in (
+        RoleTenure.objects.filter(term__org_unit_id__in=ids, start_date__lte=end)
+        .filter(Q(end_date__isnull=True) | Q(end_date__gte=start))
+        .values("term__org_unit_id", "member_id", "member__name", "role", "start_date", "end_date")
+        .order_by("start_date", "id")
+    ):
+        tenures[t["term__org_unit_id"]].append(
+            c.TenureFact(
+                member_id=t["member_id"],
+                name=t["member__name"],
+                role=t["role"],
+                start=t["start_date"],
+                end=t["end_date"],
+            )
+        )
+    groups = defaultdict(list)
+    for g in PartyGroup.objects.filter(branch_id__in=ids).values("id", "branch_id", "name").order_by("name", "id"):
+        groups[g["branch_id"]].append(c.GroupFact(id=g["id"], name=g["name"]))
+    members = defaultdict(list)
+    for m in (
+        Member.objects.filter(branch_id__in=ids, status__in=Member.PARTY_STATUSES)
+        .filter(Q(join_date__isnull=True) | Q(join_date__lte=end))
+        .values("id", "branch_id", "name", "status")
+        .order_by("name", "id")
+    ):
+        members[m["branch_id"]].append(c.PersonFact(id=m["id"], name=m["name"], status=m["status"]))
+    talks = defaultdict(list)
+    for pk, branch_id, day, talker_id, talkee_id in TalkRecord.objects.filter(
+        branch_id__in=ids, date__range=(start, end)
+    ).values_list("id", "branch_id", "date", "talker_id", "talkee_id"):
+        talks[branch_id].append(c.TalkFact(id=pk, date=day, talker_id=talker_id, talkee_id=talkee_id))
+    reports = defaultdict(list)
+    for pk, branch_id, day, member_id in MemberReport.objects.filter(
+        branch_id__in=ids, date__range=(start, end)
+    ).values_list("id", "branch_id", "date", "member_id"):
+        reports[branch_id].append(c.ReportFact(id=pk, date=day, member_id=member_id))
+
+    return {
+        b.pk: c.BranchFacts(
+            id=b.pk,
+            name=b.name,
+            requirements=c.resolve_requirements(rows, sector=b.sector, path=b.path),
+            meetings=tuple(meetings[b.pk]),
+            founded_on=b.founded_on,
+            terms=tuple(terms[b.pk]),
+            tenures=tuple(tenures[b.pk]),
+            committee_min_size=RulePolicy.for_sector(b.sector, policies).committee_min_size,
+            groups=tuple(groups[b.pk]),
+            members=tuple(members[b.pk]),
+            talks=tuple(talks[b.pk]),
+            reports=tuple(reports[b.pk]),
+        )
+        for b in branches
+    }
+
+
+def branches_compliance(branches, year: int, *, on: date | None = None) -> dict[int, c.BranchCompliance]:
+    """THE compliance selector (SPEC §4): per branch id, per requirement and
+    period, held / missing / upcoming with the meetings behind each — for any
+    number of branches in a fixed number of queries."""
+    on = on or today()
+    return {pk: c.evaluate(facts, year, on) for pk, facts in branch_facts(branches, year).items()}
+
+
+def branch_compliance(branch: OrgUnit, year: int, *, on: date | None = None) -> c.BranchCompliance:
+    return branches_compliance([branch], year, on=on)[branch.pk]
+
+
+# ---------------------------------------------------------------- meetings
+
+
+def meetings_visible_to(user) -> QuerySet[Meeting]:
+    """Meetings of the branches the user may see (the scoping selector decides)."""
+    return Meeting.objects.filter(branch__in=branches_visible_to(user))
+
+
+def meeting_list(qs: QuerySet[Meeting]) -> QuerySet[Meeting]:
+    return qs.select_related("branch", "party_group").prefetch_related(
+        Prefetch("kinds", queryset=MeetingKind.objects.order_by("id"))
+    )
+
+
+def meeting_detail(qs: QuerySet[Meeting]) -> QuerySet[Meeting]:
+    return qs.select_related("branch", "party_group", "host", "recorder", "lecturer", "created_by").prefetch_related(
+        Prefetch("kinds", queryset=MeetingKind.objects.order_by("id")),
+        Prefetch("attendance", queryset=Attendance.objects.select_related("member").order_by("status", "id")),
+        "resolutions",
+        "attachments",
+        Prefetch("grades", queryset=EvaluationGrade.objects.select_related("member").order_by("member__name")),
+    )
+
+
+def roster(branch: OrgUnit, *, on: date) -> list[Member]:
+    """The branch's party members on a day, by name: everyone who had joined
+    (入党日期) by then and has not left. One query."""
+    return list(
+        Member.objects.filter(branch=branch, status__in=Member.PARTY_STATUSES)
+        .filter(Q(join_date__isnull=True) | Q(join_date__lte=on))
+        .order_by("name", "id")
+    )
+
+
+def party_members(branch: OrgUnit) -> QuerySet[Member]:
+    """The branch's 正式 and 预备 党员 now, for the pickers of the pages."""
+    return Member.objects.filter(branch=branch, status__in=Member.PARTY_STATUSES).order_by("name", "id")
+
+
+def is_voting_on(member: Member, day: date) -> bool:
+    """正式党员 on that day (voting rights): status 正式 and full membership dated by then."""
+    return member.status == Member.Status.FULL and (member.full_member_date is None or member.full_member_date <= day)
+
+
+# ---------------------------------------------------------------- facts for other apps
+
+
+def study_hours_by_member(member_ids, year: int) -> dict[int, Decimal]:
+    """Study hours credited by meetings, per member, for a year (one query)."""
+    start, end = _year_range(year)
+    return {
+        row["member_id"]: row["hours"]
+        for row in Attendance.objects.filter(member_id__in=list(member_ids), meeting__date__range=(start, end))
+        .exclude(status=Attendance.Status.ABSENT)
+        .values("member_id")
+        .annotate(hours=Sum("study_hours"))
+    }
+
+
+def last_attendance_by_member(member_ids) -> dict[int, date]:
+    """The last meeting each member attended (the six-month rule), one query."""
+    return {
+        row["member_id"]: row["last"]
+        for row in Attendance.objects.filter(member_id__in=list(member_ids), status=Attendance.Status.PRESENT)
+        .values("member_id")
+        .annotate(last=Max("meeting__date"))
+    }
