@@ -8,7 +8,7 @@ from rest_framework import serializers
 
 from branches import scoping
 from branches.models import OrgUnit, PartyGroup
-from branches.serializers import ScopedPrimaryKeyRelatedField, branches_editable_by, enum_schema
+from branches.serializers import ScopedPrimaryKeyRelatedField, branches_editable_by
 
 from .models import Member
 
@@ -91,16 +91,8 @@ class MemberSerializer(serializers.ModelSerializer):
         return status
 
 
-@extend_schema_field(enum_schema(Member.Status.choices), component_name="MemberStatusEnum")
-class MemberStatusField(serializers.ChoiceField):
-    """A member status, under its own name in the schema (not a second name for `StatusEnum`)."""
-
-    def __init__(self, **kwargs):
-        super().__init__(choices=Member.Status.choices, **kwargs)
-
-
 class StatusChangeSerializer(serializers.Serializer):
-    to_status = MemberStatusField(label=_("新状态"))
+    to_status = serializers.ChoiceField(choices=Member.Status.choices, label=_("新状态"))
     date = serializers.DateField(label=_("变动日期"))
     reason = serializers.CharField(max_length=200, required=False, allow_blank=True, default="", label=_("原因"))
 

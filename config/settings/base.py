@@ -156,6 +156,17 @@ SPECTACULAR_SETTINGS = {
     "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
     "REDOC_DIST": "SIDECAR",
     "COMPONENT_SPLIT_REQUEST": True,
+    # Several models have a `kind`/`role`/`status`: name each choice set once.
+    "ENUM_NAME_OVERRIDES": {
+        "OrgUnitKindEnum": "branches.models.OrgUnit.Kind",
+        "ElectionKindEnum": "branches.models.Election.Kind",
+        "TermAdjustmentKindEnum": "branches.models.TermAdjustment.Kind",
+        "CommitteeRoleEnum": "branches.models.RoleTenure.Role",
+        "MemberStatusEnum": "members.models.Member.Status",
+        "MeetingKindEnum": "meetings.models.Meeting.Kind",
+        "MeetingQuorumEnum": "meetings.models.Meeting.Quorum",
+        "AttachmentKindEnum": "meetings.models.Attachment.Kind",
+    },
 }
 
 SIMPLE_HISTORY_HISTORY_ID_USE_UUID = False
