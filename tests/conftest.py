@@ -43,3 +43,57 @@ def api_client():
 @pytest.fixture
 def db_vendor():
     return connection.vendor
+
+
+CHROMIUM = "/usr/bin/chromium"  # Debian's chromium (make test installs it); never `playwright install`
+CHROMIUM_ARGS = [
+    "--headless",
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+    "--no-first-run",
+]
+
+
+@pytest.fixture
+def phone_page(monkeypatch):
+    """A page in the system Chromium with a phone-sized viewport (390×844)."""
+    import os
+
+    from django.db import connections
+    from playwright.sync_api import sync_playwright
+
+    if not os.path.exists(CHROMIUM):
+        pytest.fail(f"{CHROMIUM} is missing: run `make test`, which installs Debian's chromium")
+    # Playwright's sync API runs an event loop in this thread; the ORM calls made by
+    # the test itself are still synchronous.
+    monkeypatch.setenv("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
+    with sync_playwright() as p:
+        browser = p.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
+        context = browser.new_context(
+            viewport={"width": 390, "height": 844}, device_scale_factor=2, is_mobile=True, has_touch=True,
+            locale="zh-CN",
+        )
+        page = context.new_page()
+        page.set_default_timeout(15000)
+        yield page
+        context.close()
+        browser.close()
+    # connections opened under Playwright's greenlet are not the test thread's usual ones
+    connections.close_all()
+
+
+@pytest.fixture
+def browser_login(live_server):
+    """browser_login(page, username, next_path) signs in through the real login form."""
+
+    def login(page, username, next_path="/"):
+        page.goto(f"{live_server.url}/accounts/login/?next={next_path}")
+        page.fill("#id_username", username)
+        page.fill("#id_password", "pass12345")
+        page.click("main button[type=submit]")
+        page.wait_for_url(lambda url: "/accounts/login/" not in url)
+
+    return login

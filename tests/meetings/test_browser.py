@@ -1,67 +1,28 @@
 """A 支部书记 on a phone logs a 支委会 with one absentee and sees that month's
 calendar cell turn to held (system Chromium through Playwright)."""
 
-import os
 import re
 
 import pytest
-from django.db import connections
 from django.utils import timezone
 
 from tests.meetings.factories import branch_with_members, committee_for
 
-os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")  # Playwright's sync API runs an event loop
-
-CHROMIUM_ARGS = [
-    "--headless",
-    "--no-sandbox",
-    "--disable-gpu",
-    "--disable-background-networking",
-    "--disable-component-update",
-    "--disable-sync",
-    "--no-first-run",
-]
-
-
-@pytest.fixture
-def phone():
-    playwright = pytest.importorskip("playwright.sync_api")
-    if not os.path.exists("/usr/bin/chromium"):
-        pytest.skip("system Chromium not installed")
-    with playwright.sync_playwright() as p:
-        browser = p.chromium.launch(executable_path="/usr/bin/chromium", args=CHROMIUM_ARGS)
-        context = browser.new_context(
-            viewport={"width": 390, "height": 844},
-            device_scale_factor=2,
-            is_mobile=True,
-            has_touch=True,
-            locale="zh-CN",
-        )
-        page = context.new_page()
-        page.set_default_timeout(15000)
-        yield page
-        context.close()
-        browser.close()
-        # connections opened while Playwright's greenlet context was current are not
-        # the test thread's usual ones: close them here, or they outlive the test database
-        connections.close_all()
-
 
 @pytest.mark.browser
 @pytest.mark.django_db(transaction=True, serialized_rollback=True)
-def test_secretary_logs_a_committee_meeting_on_a_phone_and_the_calendar_turns_held(live_server, phone, secretary_of):
+def test_secretary_logs_a_committee_meeting_on_a_phone_and_the_calendar_turns_held(
+    live_server, phone_page, browser_login, secretary_of
+):
     branch, members = branch_with_members(full=6, name="第一党支部")
     committee_for(branch, members[:3])  # 书记, 组织委员, 宣传委员
     user = secretary_of(branch)
     absentee = members[2]
     today = timezone.localdate()
     cell = f'tr[data-code="committee"] td[data-period="{today:%Y-%m}"]'
-    page = phone
+    page = phone_page
 
-    page.goto(f"{live_server.url}/accounts/login/?next=/meetings/calendar/")
-    page.fill("#id_username", user.username)
-    page.fill("#id_password", "pass12345")
-    page.click("main button[type=submit]")
+    browser_login(page, user.username, "/meetings/calendar/")
     page.wait_for_url(re.compile(rf"/meetings/calendar/{branch.pk}/{today.year}/$"))
     assert page.get_attribute(cell, "data-status") == "upcoming"
 
