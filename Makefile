@@ -9,9 +9,9 @@ VAR := var
 export REDIS_URL ?= redis://127.0.0.1:6379/0
 # Debian packages: Redis, a CJK font (+ harfbuzz subsetting, without it WeasyPrint
 # takes 15 s a page), Pango for WeasyPrint, pdffonts for the PDF tests, Chromium
-# for the browser tests.
+# for the browser tests, gettext to compile the English catalogue.
 APT_PACKAGES := redis-server fonts-wqy-microhei libharfbuzz-subset0 libpango-1.0-0 libpangoft2-1.0-0 \
-	poppler-utils chromium
+	poppler-utils chromium gettext
 SUDO := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
 
 .PHONY: help setup system-deps redis run test test-sqlite test-postgres lint format bench clean services-stop
@@ -40,6 +40,7 @@ $(BIN)/.installed: requirements.txt
 
 setup: system-deps $(BIN)/.installed
 	@mkdir -p $(VAR)
+	@[ ! -d locale ] || $(BIN)/python manage.py compilemessages --ignore=.venv --ignore=var -v0
 
 # Reuse a Redis that answers at REDIS_URL; otherwise start one on loopback (nothing on disk).
 redis: setup
@@ -84,7 +85,7 @@ test-sqlite: setup redis
 
 _test:
 	$(BIN)/ruff check .
-	DJANGO_SETTINGS_MODULE=config.settings.test $(BIN)/python manage.py makemigrations --check --dry-run
+	DATABASE_URL=sqlite://:memory: DJANGO_SETTINGS_MODULE=config.settings.test $(BIN)/python manage.py makemigrations --check --dry-run
 	$(BIN)/pytest -p no:cacheprovider
 
 lint: setup
