@@ -214,7 +214,8 @@ def meeting_create(request):
             pass
     if request.GET.get("group", "").isdigit():
         initial["party_group"] = int(request.GET["group"])
-    secretary = next((m for m in members if m.pk in _secretary_ids(branch)), None)
+    secretary_ids = _secretary_ids(branch)
+    secretary = next((m for m in members if m.pk in secretary_ids), None)
     if secretary:
         initial["lecturer"] = secretary.pk
         initial["host"] = secretary.pk

@@ -300,3 +300,16 @@ def test_talks_and_reports_are_logged_on_their_pages(client, secretary_of, branc
         {"branch": branch.pk, "date": "2025-05-06", "talker": members[0].pk, "talkee": members[0].pk},
     )
     assert bad.status_code == 400 and "不能是同一人" in bad.content.decode()
+
+
+def test_logging_form_takes_the_same_number_of_queries_for_5_or_30_members(client, secretary_of):
+    def count(n):
+        branch, members = branch_with_members(full=n)
+        # no 书记 on the committee: the form must not look for one member by member
+        committee_for(branch, members[:3], roles=["organization", "propaganda", "discipline"])
+        client.force_login(secretary_of(branch))
+        with CaptureQueriesContext(connection) as queries:
+            assert client.get(reverse("meeting_create"), {"branch": branch.pk}).status_code == 200
+        return len(queries)
+
+    assert count(5) == count(30)
