@@ -95,8 +95,11 @@ format: setup
 	$(BIN)/ruff format .
 	$(BIN)/ruff check --fix .
 
+# City-scale benchmarks (SPEC §10) on a scratch PostgreSQL database that is DROPPED and rebuilt.
+BENCH_DATABASE_URL ?= postgres://postgres@127.0.0.1:5432/dzb_bench
 bench: setup redis
-	$(BIN)/python bench/seed_city.py
+	DATABASE_URL=$(BENCH_DATABASE_URL) $(BIN)/python bench/seed_city.py
+	DATABASE_URL=$(BENCH_DATABASE_URL) $(BIN)/python bench/read_paths.py
 
 clean: services-stop
 	rm -rf $(VAR) db.sqlite3

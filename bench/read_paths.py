@@ -77,7 +77,7 @@ def main():
         print(f"\n{assignment.get_role_display()} {assignment.user.username} @ {assignment.org_unit} "
               f"({subtree.count()} 个支部)")
         for page in pages:
-            response = timed(f"GET {page}", lambda page=page: client.get(page), repeat=20)
+            response = timed(f"GET {page}", lambda page=page, client=client: client.get(page), repeat=20)
             assert response.status_code == 200, (page, response.status_code)
 
 
