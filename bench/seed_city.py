@@ -80,6 +80,10 @@ def main() -> None:
     with connection.execute_wrapper(count):
         call_command("seed_demo", scale="city", seed=args.seed, verbosity=1)
     elapsed = time.perf_counter() - started
+    if connection.vendor == "postgresql":
+        # planner statistics after a bulk load (autovacuum would get there later)
+        with connection.cursor() as cursor:
+            cursor.execute("ANALYZE")
 
     branches = OrgUnit.objects.filter(kind__in=OrgUnit.BRANCH_KINDS)
     print()
