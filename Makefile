@@ -40,7 +40,7 @@ $(BIN)/.installed: requirements.txt
 
 setup: system-deps $(BIN)/.installed
 	@mkdir -p $(VAR)
-	@[ ! -d locale ] || $(BIN)/python manage.py compilemessages --ignore=.venv --ignore=var -v0
+	@$(BIN)/python manage.py compilemessages --ignore=.venv --ignore=var -v0
 
 # Reuse a Redis that answers at REDIS_URL; otherwise start one on loopback (nothing on disk).
 redis: setup

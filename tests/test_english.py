@@ -1,6 +1,6 @@
 """The English UI: a user who picks English in the language switcher gets an
 English navigation bar on the org tree and on a branch page. Chinese stays the
-default for everyone else. The catalogue (locale/en) is compiled here when the
+default for everyone else. The catalogue (config/locale/en) is compiled here when the
 .mo is missing or older than the .po, so the tests also run before `make`."""
 
 import fcntl
@@ -35,7 +35,7 @@ def _reset_translation_caches():
 
 @pytest.fixture(scope="session")
 def english_catalog():
-    """Compile locale/en when needed (once per session; a file lock keeps
+    """Compile config/locale/en when needed (once per session; a file lock keeps
     pytest-xdist workers from compiling over each other), then drop Django's
     cached catalogues so the fresh .mo is read."""
     lock_path = Path(tempfile.gettempdir()) / "dzb-compilemessages-en.lock"
