@@ -10,6 +10,8 @@ from django.db import transaction
 from django.db.models import ProtectedError, Q
 from django.utils.translation import gettext as _
 
+from archives import filing
+from archives.models import BoxKind
 from members.models import Member
 
 from . import rules
@@ -85,6 +87,18 @@ def committee_term_open(
     )
     term.full_clean()
     term.save()
+    if election is None:  # a term opened by an election is filed with the election's record
+        filing.file_record(
+            source=term,
+            branch=org_unit,
+            box_kind=BoxKind.ORGANIZATION,
+            doc_kind="org_election",
+            title=_("第%(n)s届委员会组成（任期自%(d)s起，委员职数%(seats)s名）")
+            % {"n": number, "d": start_date.isoformat(), "seats": seats},
+            date=start_date,
+            term=term,
+            new=True,
+        )
     return term
 
 
@@ -115,6 +129,18 @@ def role_tenure_start(
     tenure = RoleTenure(term=term, member=member, role=role, concurrent_role=concurrent_role, start_date=start_date)
     tenure.full_clean()
     tenure.save()
+    if start_date != term.start_date:  # the committee a term starts with is filed with the term / election
+        filing.file_record(
+            source=tenure,
+            branch=term.org_unit,
+            box_kind=BoxKind.ORGANIZATION,
+            doc_kind="org_committee_change",
+            title=_("%(name)s任%(title)s") % {"name": member.name, "title": tenure.title},
+            date=start_date,
+            term=term,
+            event="start",
+            new=True,
+        )
     return tenure
 
 
@@ -128,6 +154,17 @@ def role_tenure_end(*, tenure: RoleTenure, end_date: date, reason: str = "") -> 
     tenure.end_date, tenure.end_reason = end_date, reason
     tenure.full_clean()
     tenure.save(update_fields=["end_date", "end_reason", "updated_at"])
+    title = _("%(name)s不再担任%(title)s") % {"name": tenure.member.name, "title": tenure.title}
+    filing.file_record(
+        source=tenure,
+        branch=tenure.term.org_unit,
+        box_kind=BoxKind.ORGANIZATION,
+        doc_kind="org_committee_change",
+        title=f"{title}（{reason}）" if reason else title,
+        date=end_date,
+        term=tenure.term,
+        event="end",
+    )
     return tenure
 
 
@@ -180,6 +217,7 @@ def election_record(
     ]
     ElectionCandidate.objects.bulk_create(rows)
     if not election.quorum_met:
+        _file_election(election, term=None)  # kept on record, in the materials of the term in office
         return election
     elected = [r for r in rows if r.elected]
     if kind == Election.Kind.GENERAL:
@@ -190,9 +228,30 @@ def election_record(
         term = CommitteeTerm.objects.filter(org_unit=org_unit, actual_end_date__isnull=True).first()
         if term is None:
             raise ValidationError(_("没有进行中的任期，无法补选。"))
+    _file_election(election, term=term)
     for row in elected:
         role_tenure_start(term=term, member=row.member, role=row.role, start_date=date)
     return election
+
+
+def _file_election(election: Election, *, term: CommitteeTerm | None) -> None:
+    """File the election record into the 组织管理档案盒 (catalogue of the term it opened or filled)."""
+    title = _("%(kind)s（应到%(due)s人，实到%(present)s人%(invalid)s）") % {
+        "kind": election.get_kind_display(),
+        "due": election.voters_due,
+        "present": election.voters_present,
+        "invalid": "" if election.quorum_met else _("，到会人数不足，选举无效"),
+    }
+    filing.file_record(
+        source=election,
+        branch=election.org_unit,
+        box_kind=BoxKind.ORGANIZATION,
+        doc_kind="org_election",
+        title=title,
+        date=election.date,
+        term=term,
+        new=True,
+    )
 
 
 @transaction.atomic
@@ -206,6 +265,17 @@ def term_adjustment_record(
     )
     adjustment.full_clean()
     adjustment.save()
+    filing.file_record(
+        source=adjustment,
+        branch=term.org_unit,
+        box_kind=BoxKind.ORGANIZATION,
+        doc_kind="org_election",
+        title=_("%(kind)s批复（%(approver)s %(no)s）")
+        % {"kind": adjustment.get_kind_display(), "approver": approver, "no": document_no},
+        date=approval_date,
+        term=term,
+        new=True,
+    )
     return adjustment
 
 

@@ -25,5 +25,6 @@ urlpatterns = [
     path("api/redoc/", SpectacularRedocView.as_view(url_name="schema"), name="api-redoc"),
     path("members/", include("members.urls")),
     path("meetings/", include("meetings.urls")),
+    path("archives/", include("archives.urls")),
     path("", include("branches.urls")),
 ]

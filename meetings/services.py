@@ -17,6 +17,8 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from simple_history.utils import bulk_create_with_history
 
+from archives import filing, uploads
+from archives.models import BoxKind
 from branches.models import OrgUnit, PartyGroup
 from branches.selectors import committee_on
 from members.models import Member
@@ -27,13 +29,9 @@ from .models import Attachment, Attendance, EvaluationGrade, Meeting, MeetingKin
 Kind = Meeting.Kind
 Status = Attendance.Status
 
-MB = 1024 * 1024
-# magic numbers of the allowed attachment formats
-SIGNATURES = {
-    "image/jpeg": (b"\xff\xd8\xff",),
-    "image/png": (b"\x89PNG\r\n\x1a\n",),
-    "application/pdf": (b"%PDF-",),
-}
+MB = uploads.MB
+# magic numbers of the allowed attachment formats (shared with the archive uploads)
+SIGNATURES = uploads.SIGNATURES
 DEFAULT_ATTACHMENT_TYPES = {"jpg": "image/jpeg", "jpeg": "image/jpeg", "png": "image/png", "pdf": "application/pdf"}
 
 
@@ -498,6 +496,7 @@ def meeting_record(*, branch: OrgUnit, kinds, held_at, topic: str, user=None, **
     )
     prepared.meeting.save()
     _write_children(prepared, user=user)
+    _file_in_archive(prepared.meeting, prepared.kinds, user=user, new=True)
     return prepared.meeting
 
 
@@ -510,6 +509,7 @@ def meeting_update(
     meeting = Meeting.objects.select_for_update().select_related("branch").get(pk=meeting.pk)
     if expected_version is not None and expected_version != meeting.version:
         raise ValidationError(_("该会议记录已被他人修改，请刷新页面后重新编辑。"))
+    filing.assert_editable(meeting)  # a meeting in a bound (合订) catalogue is frozen
     previous_rows = list(meeting.attendance.select_related("member"))
     kinds_before = list(meeting.kinds.values_list("kind", flat=True))
     prepared = _prepare(
@@ -526,7 +526,35 @@ def meeting_update(
     meeting.attendance.all().delete()
     meeting.resolutions.all().delete()
     _write_children(prepared, user=user, kinds_before=kinds_before)
+    _file_in_archive(meeting, prepared.kinds, user=user)
     return meeting
+
+
+def _file_in_archive(meeting: Meeting, kinds: list[str], *, user=None, new: bool = False) -> None:
+    """File the meeting into the 组织生活档案盒: one entry per kind it counts for."""
+    group = meeting.party_group.name if meeting.party_group_id else ""
+    filing.file_record_set(
+        source=meeting,
+        branch=meeting.branch,
+        box_kind=BoxKind.LIFE,
+        date=meeting.date,
+        entries=filing.meeting_entries(kinds, meeting.topic, group),
+        user=user,
+        new=new,
+    )
+
+
+@transaction.atomic
+def meeting_delete(meeting: Meeting) -> None:
+    """Delete a meeting record and take it out of the archive; a meeting in a
+    bound (合订) catalogue cannot be deleted."""
+    meeting = Meeting.objects.select_for_update().get(pk=meeting.pk)
+    filing.assert_editable(meeting)
+    filing.unfile_record(meeting)
+    files = [(a.file.storage, a.file.name) for a in meeting.attachments.all()]
+    meeting.delete()
+    for storage, name in files:
+        transaction.on_commit(lambda storage=storage, name=name: storage.delete(name))
 
 
 # ---------------------------------------------------------------- attachments
@@ -535,37 +563,7 @@ def meeting_update(
 def validate_upload(f) -> tuple[str, str]:
     """(extension, content type) of an allowed upload, or a ValidationError.
     The extension, the size and the file's first bytes are all checked."""
-    name = getattr(f, "name", "") or ""
-    ext = name.rsplit(".", 1)[-1].lower() if "." in name else ""
-    allowed = attachment_types()
-    if ext not in allowed:
-        raise ValidationError(
-            _("附件“%(name)s”的格式不允许，只能上传%(types)s文件。")
-            % {
-                "name": name,
-                "types": "、".join(sorted({e.upper() for e in allowed})),
-            }
-        )
-    limit = attachment_max_bytes()
-    if f.size > limit:
-        raise ValidationError(
-            _("附件“%(name)s”大小为%(size).1f MB，超过%(max).0f MB的上限。")
-            % {
-                "name": name,
-                "size": f.size / MB,
-                "max": limit / MB,
-            }
-        )
-    if f.size == 0:
-        raise ValidationError(_("附件“%(name)s”是空文件。") % {"name": name})
-    ctype = allowed[ext]
-    f.seek(0)
-    head = f.read(16)
-    f.seek(0)
-    signatures = SIGNATURES.get(ctype)
-    if signatures and not any(head.startswith(s) for s in signatures):
-        raise ValidationError(_("附件“%(name)s”的内容与其格式不符，可能已损坏或被改了扩展名。") % {"name": name})
-    return ext, ctype
+    return uploads.validate_upload(f, allowed=attachment_types(), max_bytes=attachment_max_bytes())
 
 
 def _save_attachment(meeting: Meeting, f, ctype: str, kind: str, user) -> Attachment:
@@ -588,6 +586,7 @@ def _save_attachment(meeting: Meeting, f, ctype: str, kind: str, user) -> Attach
 
 @transaction.atomic
 def attachment_add(meeting: Meeting, *, file, kind: str = Attachment.Kind.PHOTO, user=None) -> Attachment:
+    filing.assert_editable(meeting)
     try:
         _ext, ctype = validate_upload(file)
     except ValidationError as exc:
@@ -599,6 +598,7 @@ def attachment_add(meeting: Meeting, *, file, kind: str = Attachment.Kind.PHOTO,
 
 @transaction.atomic
 def attachment_delete(attachment: Attachment) -> None:
+    filing.assert_editable(attachment.meeting)  # part of a bound (合订) record
     storage, name = attachment.file.storage, attachment.file.name
     attachment.delete()
     transaction.on_commit(lambda: storage.delete(name))
@@ -614,6 +614,7 @@ def evaluation_grades_set(meeting: Meeting, *, grades: dict[int, str], user=None
     meeting = Meeting.objects.select_for_update().select_related("branch").get(pk=meeting.pk)
     if not meeting.kinds.filter(kind=Kind.EVALUATION).exists():
         raise ValidationError({"grades": [_("只有民主评议党员会议才能评定等次。")]})
+    filing.assert_editable(meeting)
     err = _Errors()
     members = {m.pk: m for m in Member.objects.filter(pk__in=list(grades))}
     valid = set(EvaluationGrade.Grade.values)

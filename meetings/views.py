@@ -21,6 +21,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
 
+from archives import filing
 from branches.models import OrgUnit, RoleTenure
 from branches.scoping import (
     branches_visible_to,
@@ -400,7 +401,8 @@ def _display(field, value):
 def meeting_detail(request, pk):
     meeting = _visible_meeting(request, pk, selectors.meeting_detail(Meeting.objects.all()))
     attendance = list(meeting.attendance.all())
-    can_edit = can_edit_org_unit(request.user, meeting.branch)
+    bound = filing.is_bound(meeting)  # 合订: corrections only as an addendum in the archive
+    can_edit = can_edit_org_unit(request.user, meeting.branch) and not bound
     kinds = [k.kind for k in meeting.kinds.all()]
     return render(
         request,
@@ -412,6 +414,7 @@ def meeting_detail(request, pk):
             "absent": [a for a in attendance if a.status == Attendance.Status.ABSENT],
             "observers": [a for a in attendance if a.status == Attendance.Status.OBSERVER],
             "can_edit": can_edit,
+            "bound": bound,
             "is_evaluation": Meeting.Kind.EVALUATION in kinds,
             "attachment_form": forms.AttachmentForm() if can_edit else None,
             "history": _history(meeting),
@@ -473,8 +476,12 @@ def attachment_download(request, pk):
 def attachment_delete(request, pk):
     attachment = get_object_or_404(Attachment.objects.select_related("meeting__branch"), pk=pk)
     meeting = _editable_meeting(request, attachment.meeting_id)
-    services.attachment_delete(attachment)
-    messages.success(request, _("附件已删除。"))
+    try:
+        services.attachment_delete(attachment)
+    except ValidationError as exc:
+        messages.error(request, " ".join(exc.messages))
+    else:
+        messages.success(request, _("附件已删除。"))
     return redirect(reverse("meeting_detail", args=[meeting.pk]) + "#attachments")
 
 

@@ -1,0 +1,381 @@
+"""/api/v1/ endpoints of the archive (SPEC §5): boxes (catalogues) with their
+numbered entries and binding, documents (upload, correct, delete, download),
+the 三本, document kinds, and completeness per branch and year (F1–F3).
+
+Every endpoint scopes through `branches.scoping` (out of scope → 404, read-only
+→ 403); writes call `archives.services`, which refuse to touch a bound
+catalogue."""
+
+import django_filters
+from django.core.exceptions import PermissionDenied
+from django.http import FileResponse, Http404
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+from drf_spectacular.types import OpenApiTypes
+from drf_spectacular.utils import OpenApiParameter, extend_schema, extend_schema_view, inline_serializer
+from rest_framework import mixins, serializers, status, viewsets
+from rest_framework.decorators import action
+from rest_framework.parsers import FormParser, JSONParser, MultiPartParser
+from rest_framework.response import Response
+
+from branches.filters import within_subtree
+from branches.scoping import branches_visible_to, can_edit_org_unit, org_units_visible_to
+from config.api import Pagination
+
+from . import selectors, services, uploads
+from . import serializers as s
+from .models import TERM_BOXES, BoxKind, Catalogue, Document, DocumentKind
+
+
+def unit_for_write(user, unit_id):
+    """Out of scope → 404; visible but read-only → 403 (the project-wide rule)."""
+    unit = org_units_visible_to(user).filter(pk=unit_id).first()
+    if unit is None:
+        raise Http404
+    if not can_edit_org_unit(user, unit):
+        raise PermissionDenied
+    return unit
+
+
+def _check_edit(user, unit) -> None:
+    if not can_edit_org_unit(user, unit):
+        raise PermissionDenied
+
+
+# ---------------------------------------------------------------- boxes
+
+
+class CatalogueFilter(django_filters.FilterSet):
+    branch = django_filters.NumberFilter(field_name="branch_id", label=_("党支部ID"))
+    within = django_filters.NumberFilter(method="filter_within", label=_("所属党组织ID（含下级）"))
+    box_kind = django_filters.ChoiceFilter(choices=BoxKind.choices, label=_("档案盒"))
+    year = django_filters.NumberFilter(label=_("年度"))
+    term = django_filters.NumberFilter(field_name="term_id", label=_("任期ID"))
+    bound = django_filters.BooleanFilter(field_name="bound_at", lookup_expr="isnull", exclude=True, label=_("已合订"))
+
+    class Meta:
+        model = Catalogue
+        fields = ["branch", "within", "box_kind", "year", "term", "bound"]
+
+    def filter_within(self, queryset, name, value):
+        return within_subtree(queryset, self.request, value, path_field="branch__path")
+
+
+@extend_schema_view(
+    list=extend_schema(summary=_("档案盒（目录）列表")),
+    retrieve=extend_schema(summary=_("档案盒（目录）详情")),
+)
+class CatalogueViewSet(viewsets.ReadOnlyModelViewSet):
+    """The boxes of the branches the user may see: one per box and year (per
+    committee term for the 组织管理档案盒), with its numbered catalogue."""
+
+    serializer_class = s.CatalogueSerializer
+    filterset_class = CatalogueFilter
+    ordering_fields = ["year", "box_kind", "id"]
+    ordering = ["branch_id", "box_kind", "year", "id"]
+
+    def get_queryset(self):
+        return selectors.catalogues_visible_to(self.request.user).select_related("branch", "term")
+
+    @extend_schema(summary=_("目录条目（按序号）"), responses=s.CatalogueEntrySerializer(many=True))
+    @action(detail=True, methods=["get"], pagination_class=None)
+    def catalogue(self, request, pk=None):
+        """The numbered entries (序号, 盒号, 文件名称, 类别, 日期, 页数), addenda included."""
+        catalogue = self.get_object()
+        entries = selectors.catalogue_entries(catalogue)
+        return Response(s.CatalogueEntrySerializer(entries, many=True).data)
+
+    @extend_schema(summary=_("合订"), request=s.BindInputSerializer, responses=s.CatalogueSerializer)
+    @action(detail=True, methods=["post"])
+    def bind(self, request, pk=None):
+        """Bind (合订) the catalogue: its documents are frozen from now on; corrections only as addenda."""
+        catalogue = self.get_object()
+        _check_edit(request.user, catalogue.branch)
+        data = s.BindInputSerializer(data=request.data)
+        data.is_valid(raise_exception=True)
+        catalogue = services.catalogue_bind(catalogue, user=request.user, note=data.validated_data["note"])
+        return Response(s.CatalogueSerializer(self.get_queryset().get(pk=catalogue.pk)).data)
+
+
+# ---------------------------------------------------------------- documents
+
+
+class DocumentFilter(django_filters.FilterSet):
+    branch = django_filters.NumberFilter(field_name="branch_id", label=_("党支部ID"))
+    within = django_filters.NumberFilter(method="filter_within", label=_("所属党组织ID（含下级）"))
+    catalogue = django_filters.NumberFilter(field_name="catalogue_id", label=_("目录ID"))
+    box_kind = django_filters.ChoiceFilter(field_name="catalogue__box_kind", choices=BoxKind.choices, label=_("档案盒"))
+    year = django_filters.NumberFilter(field_name="catalogue__year", label=_("目录年度"))
+    doc_kind = django_filters.CharFilter(field_name="doc_kind__code", label=_("文件类别代码"))
+    is_addendum = django_filters.BooleanFilter(label=_("补充件"))
+    date_after = django_filters.DateFilter(field_name="date", lookup_expr="gte", label=_("日期起"))
+    date_before = django_filters.DateFilter(field_name="date", lookup_expr="lte", label=_("日期止"))
+
+    class Meta:
+        model = Document
+        fields = [
+            "branch",
+            "within",
+            "catalogue",
+            "box_kind",
+            "year",
+            "doc_kind",
+            "is_addendum",
+            "date_after",
+            "date_before",
+        ]
+
+    def filter_within(self, queryset, name, value):
+        return within_subtree(queryset, self.request, value, path_field="branch__path")
+
+
+@extend_schema_view(
+    list=extend_schema(summary=_("档案文件列表")),
+    retrieve=extend_schema(summary=_("档案文件详情")),
+    destroy=extend_schema(summary=_("从目录中删除（仅未合订、手工添加的文件）")),
+)
+class DocumentViewSet(
+    mixins.ListModelMixin,
+    mixins.RetrieveModelMixin,
+    mixins.DestroyModelMixin,
+    viewsets.GenericViewSet,
+):
+    """Documents of the boxes the user may see. Uploads are limited in type and
+    size; a bound catalogue takes only addenda and refuses every change."""
+
+    serializer_class = s.DocumentSerializer
+    filterset_class = DocumentFilter
+    search_fields = ["title"]
+    ordering_fields = ["date", "number", "id"]
+    ordering = ["catalogue_id", "number"]
+    parser_classes = [MultiPartParser, FormParser, JSONParser]
+    http_method_names = ["get", "post", "patch", "delete", "head", "options"]
+
+    def get_queryset(self):
+        return selectors.documents_visible_to(self.request.user).select_related("catalogue", "doc_kind", "corrects")
+
+    def _catalogue_for_input(self, request, d) -> Catalogue:
+        if d["catalogue"] is not None:
+            catalogue = (
+                selectors.catalogues_visible_to(request.user).select_related("branch").filter(pk=d["catalogue"]).first()
+            )
+            if catalogue is None:
+                raise Http404
+            _check_edit(request.user, catalogue.branch)
+            if catalogue.box_kind != d["doc_kind"].box_kind:
+                raise serializers.ValidationError({"doc_kind": [_("文件类别与目录的档案盒不符。")]})
+            return catalogue
+        branch = unit_for_write(request.user, d["branch"])
+        box_kind = d["doc_kind"].box_kind
+        term = None
+        if box_kind in TERM_BOXES:
+            term = selectors.terms_of_year(branch, d["year"], d["term"])
+            if d["term"] and term is None:
+                raise serializers.ValidationError({"term": [_("任期不属于该党支部。")]})
+        return services.catalogue_open(branch=branch, box_kind=box_kind, year=d["year"], term=term)
+
+    @extend_schema(
+        summary=_("上传或登记文件"),
+        request={"multipart/form-data": s.DocumentInputSerializer, "application/json": s.DocumentInputSerializer},
+        responses={201: s.DocumentSerializer},
+    )
+    def create(self, request):
+        """Upload a document into a box (PDF, JPG, PNG, DOCX, XLSX; size limited),
+        or register a paper one without a file. Into a bound catalogue only as an
+        addendum: give `addendum_reason` (and optionally `corrects`)."""
+        data = s.DocumentInputSerializer(data=request.data)
+        data.is_valid(raise_exception=True)
+        d = data.validated_data
+        catalogue = self._catalogue_for_input(request, d)
+        corrects = None
+        if d["corrects"] is not None:
+            corrects = Document.objects.filter(pk=d["corrects"], catalogue=catalogue).first()
+            if corrects is None:
+                raise serializers.ValidationError({"corrects": [_("被更正的文件不在该目录中。")]})
+        doc = services.document_add(
+            catalogue=catalogue,
+            doc_kind=d["doc_kind"],
+            title=d["title"],
+            date=d["date"],
+            file=d["file"],
+            pages=d["pages"],
+            note=d["note"],
+            addendum_reason=d["addendum_reason"],
+            corrects=corrects,
+            user=request.user,
+        )
+        doc = self.get_queryset().get(pk=doc.pk)
+        return Response(self.get_serializer(doc).data, status=status.HTTP_201_CREATED)
+
+    @extend_schema(
+        summary=_("修改文件（仅未合订的目录）"), request=s.DocumentUpdateSerializer, responses=s.DocumentSerializer
+    )
+    def partial_update(self, request, pk=None):
+        """Correct title, date, kind, pages or note; a filed record: pages and note only."""
+        doc = self.get_object()
+        _check_edit(request.user, doc.branch)
+        data = s.DocumentUpdateSerializer(data=request.data, partial=True)
+        data.is_valid(raise_exception=True)
+        services.document_update(doc, user=request.user, **data.validated_data)
+        return Response(self.get_serializer(self.get_queryset().get(pk=doc.pk)).data)
+
+    def perform_destroy(self, instance):
+        _check_edit(self.request.user, instance.branch)
+        services.document_delete(instance, user=self.request.user)
+
+    @extend_schema(summary=_("下载文件"), responses={(200, "application/octet-stream"): OpenApiTypes.BINARY})
+    @action(detail=True, methods=["get"])
+    def download(self, request, pk=None):
+        """The uploaded file, to users who may see the branch (404 otherwise, or when only paper exists)."""
+        doc = self.get_object()
+        if not doc.file:
+            raise Http404
+        try:
+            handle = doc.file.open("rb")
+        except FileNotFoundError:
+            raise Http404 from None
+        response = FileResponse(
+            handle,
+            content_type=doc.mime_type or "application/octet-stream",
+            as_attachment=doc.mime_type not in uploads.INLINE_TYPES,
+            filename=doc.original_name or f"document-{doc.pk}",
+        )
+        response["X-Content-Type-Options"] = "nosniff"
+        return response
+
+
+class DocumentKindViewSet(viewsets.ReadOnlyModelViewSet):
+    """The document kinds of each box and which of them a period needs (edited in the admin)."""
+
+    serializer_class = s.DocumentKindSerializer
+    filterset_fields = ["box_kind", "required", "is_active"]
+    pagination_class = None
+    lookup_field = "code"
+    queryset = DocumentKind.objects.order_by("box_kind", "order", "code")
+
+
+# ---------------------------------------------------------------- books
+
+
+@extend_schema_view(
+    list=extend_schema(summary=_("记录本列表")),
+    retrieve=extend_schema(summary=_("记录本详情")),
+    create=extend_schema(summary=_("登记记录本")),
+    destroy=extend_schema(summary=_("删除记录本登记")),
+)
+class BookViewSet(
+    mixins.ListModelMixin,
+    mixins.RetrieveModelMixin,
+    mixins.CreateModelMixin,
+    mixins.DestroyModelMixin,
+    viewsets.GenericViewSet,
+):
+    """The 三本: 党支部会议记录本 (per year), 党小组会议记录本 (per group per year),
+    党员学习笔记本 (per member per year)."""
+
+    serializer_class = s.BookSerializer
+    filterset_fields = ["branch", "year", "book_kind", "party_group", "member"]
+    ordering = ["branch_id", "year", "book_kind", "id"]
+
+    def get_queryset(self):
+        return selectors.books_visible_to(self.request.user).select_related("party_group", "member")
+
+    def perform_create(self, serializer):
+        d = serializer.validated_data
+        branch = unit_for_write(self.request.user, d["branch"].pk)
+        book = services.book_register(
+            branch=branch,
+            book_kind=d["book_kind"],
+            year=d["year"],
+            party_group=d.get("party_group"),
+            member=d.get("member"),
+            registered_on=d.get("registered_on"),
+            note=d.get("note", ""),
+            user=self.request.user,
+        )
+        serializer.instance = self.get_queryset().get(pk=book.pk)
+
+    def perform_destroy(self, instance):
+        _check_edit(self.request.user, instance.branch)
+        services.book_delete(instance)
+
+    @extend_schema(
+        summary=_("登记本年度全部记录本"),
+        request=s.BooksRegisterInputSerializer,
+        responses={201: s.BookSerializer(many=True)},
+    )
+    @action(detail=False, methods=["post"], url_path="register-year")
+    def register_year(self, request):
+        """Register every book a year still lacks: the 会议记录本, one per 党小组, one 学习笔记本 per party member."""
+        data = s.BooksRegisterInputSerializer(data=request.data)
+        data.is_valid(raise_exception=True)
+        branch = unit_for_write(request.user, data.validated_data["branch"])
+        books = services.books_register_year(branch=branch, year=data.validated_data["year"], user=request.user)
+        rows = self.get_queryset().filter(pk__in=[b.pk for b in books])
+        return Response(s.BookSerializer(rows, many=True).data, status=status.HTTP_201_CREATED)
+
+
+# ---------------------------------------------------------------- completeness
+
+YEAR = OpenApiParameter("year", OpenApiTypes.INT, description="年度，默认今年")
+
+
+def _year(request) -> int:
+    raw = request.query_params.get("year")
+    if raw in (None, ""):
+        return timezone.localdate().year
+    if not raw.isdigit() or not 2000 <= int(raw) <= 2100:
+        raise serializers.ValidationError({"year": [_("年份无效。")]})
+    return int(raw)
+
+
+class CompletenessViewSet(viewsets.ViewSet):
+    """Archive completeness per branch and year (SPEC §5; scorecard F1 三本齐全,
+    F2 六盒目录完整、按期合订, F3 党费证): which required document kinds each box
+    has or lacks, whether it was bound on time, which books are missing."""
+
+    @extend_schema(
+        summary=_("档案完整情况（多个党支部）"),
+        parameters=[YEAR, OpenApiParameter("within", OpenApiTypes.INT, description="所属党组织ID（含下级）")],
+        responses=inline_serializer(
+            "ArchiveCompletenessList",
+            {
+                "count": serializers.IntegerField(),
+                "next": serializers.CharField(allow_null=True),
+                "previous": serializers.CharField(allow_null=True),
+                "results": s.BranchArchiveSerializer(many=True),
+            },
+        ),
+    )
+    def list(self, request):
+        year = _year(request)
+        branches = branches_visible_to(request.user).order_by("path")
+        within = request.query_params.get("within")
+        if within:
+            if not within.isdigit():
+                raise serializers.ValidationError({"within": [_("请填写党组织ID。")]})
+            branches = within_subtree(branches, request, int(within))
+        paginator = Pagination()
+        page = paginator.paginate_queryset(branches, request, view=self)
+        results = selectors.archive_completeness(page, year)
+        return paginator.get_paginated_response([s.archive_data(results[b.pk], detail=False) for b in page])
+
+    @extend_schema(
+        summary=_("档案完整情况（一个党支部）"),
+        parameters=[YEAR, OpenApiParameter("id", OpenApiTypes.INT, OpenApiParameter.PATH, description="党支部ID")],
+        responses=s.BranchArchiveSerializer,
+    )
+    def retrieve(self, request, pk=None):
+        year = _year(request)
+        branch = branches_visible_to(request.user).filter(pk=pk).first() if str(pk).isdigit() else None
+        if branch is None:
+            raise Http404
+        return Response(s.archive_data(selectors.branch_archive(branch, year)))
+
+
+def register(router):
+    router.register("archive-boxes", CatalogueViewSet, basename="archive-box")
+    router.register("archive-documents", DocumentViewSet, basename="archive-document")
+    router.register("archive-document-kinds", DocumentKindViewSet, basename="archive-document-kind")
+    router.register("archive-books", BookViewSet, basename="archive-book")
+    router.register("archive-completeness", CompletenessViewSet, basename="archive-completeness")
