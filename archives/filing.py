@@ -164,10 +164,12 @@ def is_bound(source) -> bool:
     return documents_of(source).filter(catalogue__bound_at__isnull=False).exists()
 
 
-def assert_editable(source) -> None:
-    """Raise a Chinese ValidationError when `source` was filed into a bound
-    catalogue: a bound record can no longer be edited or deleted."""
-    doc = documents_of(source).filter(catalogue__bound_at__isnull=False).select_related("catalogue__term").first()
+def assert_editable(source, *, event: str | None = None) -> None:
+    """Raise a Chinese ValidationError when `source` (or its document for
+    `event`) was filed into a bound catalogue: a bound record can no longer be
+    edited or deleted."""
+    docs = documents_of(source) if event is None else documents_of(source).filter(source_event=event)
+    doc = docs.filter(catalogue__bound_at__isnull=False).select_related("catalogue__term").first()
     if doc is not None:
         raise frozen_error(doc.catalogue)
 

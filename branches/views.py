@@ -18,6 +18,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from members.models import Member
+from members.selectors import branch_member_work
 
 from . import forms, services
 from .models import (
@@ -177,6 +178,7 @@ def branch_page_context(unit: OrgUnit) -> dict:
         ],
         "member_preview": on_roll.select_related("party_group").order_by("name", "pk")[:10],
         "members_on_roll": sum(n for s, n in status_counts.items() if s not in Member.LEFT_STATUSES),
+        **branch_member_work(unit, on=today),  # 党费, 学时, six-month rule, 发展党员, transfers
     }
 
 

@@ -5,7 +5,18 @@ from django.utils.translation import gettext_lazy as _
 from simple_history.admin import SimpleHistoryAdmin
 
 from . import idnumbers
-from .models import IdNumberAccess, Member, MemberStatusChange
+from .models import (
+    DevelopmentStep,
+    DuesMonth,
+    DuesRate,
+    IdNumberAccess,
+    ImportRun,
+    InactivityHandling,
+    Member,
+    MemberStatusChange,
+    Training,
+    Transfer,
+)
 
 
 class MemberAdminForm(forms.ModelForm):
@@ -61,4 +72,74 @@ class IdNumberAccessAdmin(admin.ModelAdmin):
         return False
 
     def has_change_permission(self, request, obj=None):
+        return False
+
+
+@admin.register(DuesRate)
+class DuesRateAdmin(admin.ModelAdmin):
+    """The 党费 standards are data: the administrator keeps them current."""
+
+    list_display = ("category", "upper_bound", "percent", "fixed_amount", "fixed_max")
+    list_filter = ("category",)
+    ordering = ("category", "upper_bound")
+
+
+class ReadOnlyRecordAdmin(SimpleHistoryAdmin):
+    """Records written through the pages and the API (services check the rules
+    there); the admin shows them and their history."""
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+
+@admin.register(DuesMonth)
+class DuesMonthAdmin(ReadOnlyRecordAdmin):
+    list_display = ("member", "branch", "month", "base_pay", "amount_due", "amount_paid", "extra", "exempt", "paid_on")
+    list_filter = ("exempt", "month")
+    search_fields = ("member__name", "receipt_no")
+    date_hierarchy = "month"
+    list_select_related = ("member", "branch")
+
+
+@admin.register(Training)
+class TrainingAdmin(ReadOnlyRecordAdmin):
+    list_display = ("title", "branch", "start_date", "credited_hours")
+    search_fields = ("title", "organiser")
+    date_hierarchy = "start_date"
+    list_select_related = ("branch",)
+
+
+@admin.register(DevelopmentStep)
+class DevelopmentStepAdmin(ReadOnlyRecordAdmin):
+    list_display = ("member", "step", "date", "document", "responsible")
+    list_filter = ("step",)
+    search_fields = ("member__name", "document")
+    list_select_related = ("member",)
+
+
+@admin.register(Transfer)
+class TransferAdmin(ReadOnlyRecordAdmin):
+    list_display = ("serial_no", "name", "direction", "from_org", "to_org", "issued_on", "expires_on", "received_on")
+    list_filter = ("direction",)
+    search_fields = ("serial_no", "name", "from_org", "to_org")
+    date_hierarchy = "issued_on"
+
+
+@admin.register(InactivityHandling)
+class InactivityHandlingAdmin(ReadOnlyRecordAdmin):
+    list_display = ("member", "rule", "since", "handled_on", "measure")
+    list_filter = ("rule", "measure")
+    search_fields = ("member__name",)
+
+
+@admin.register(ImportRun)
+class ImportRunAdmin(admin.ModelAdmin):
+    list_display = ("created_at", "dataset", "branch", "filename", "outcome", "row_count", "created_count")
+    list_filter = ("dataset", "outcome")
+    readonly_fields = [f.name for f in ImportRun._meta.fields]
+
+    def has_add_permission(self, request):
         return False

@@ -419,3 +419,7 @@ def seed(ctx) -> None:
     for m in members:
         by_branch.setdefault(m.branch_id, []).append(m)
     ctx.members_by_branch = by_branch
+
+
+# the records of the roster (党费, 学时, 发展党员, 转接): a later step, after the meetings
+from .demo_records import seed_records  # noqa: E402,F401

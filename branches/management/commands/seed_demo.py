@@ -30,6 +30,7 @@ SEED_STEPS = (
     ("members", "seed"),  # roster, 建档 status changes
     ("branches", "seed_committees"),  # terms, elections, tenures, group leaders, users
     ("meetings", "seed"),
+    ("members", "seed_records"),  # dues ledgers, trainings, the pipeline, transfers (reads attendance)
     ("archives", "seed"),
     ("assessment", "seed"),
 )

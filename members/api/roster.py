@@ -3,8 +3,10 @@ reveal-id-number (audited) and change-status (dated history).
 
 Querysets come from `branches.scoping`; writes go through `members.services`."""
 
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
-from drf_spectacular.utils import OpenApiResponse, extend_schema, extend_schema_view
+from drf_spectacular.types import OpenApiTypes
+from drf_spectacular.utils import OpenApiParameter, OpenApiResponse, extend_schema, extend_schema_view
 from rest_framework import mixins, permissions, viewsets
 from rest_framework.decorators import action
 from rest_framework.exceptions import PermissionDenied
@@ -13,9 +15,9 @@ from rest_framework.response import Response
 from branches import scoping
 from branches.api import ERRORS, READ_ERRORS, WRITE_ERRORS, ScopedViewSetMixin
 
-from . import services
-from .filters import MemberFilter
-from .serializers import IdNumberSerializer, MemberSerializer, StatusChangeSerializer
+from .. import pipeline, selectors, services
+from ..filters import MemberFilter
+from ..serializers import IdNumberSerializer, MemberSerializer, StatusChangeSerializer, TimelineSerializer
 
 
 @extend_schema_view(
@@ -92,6 +94,40 @@ class MemberViewSet(
         data.is_valid(raise_exception=True)
         member = services.member_change_status(member, user=request.user, **data.validated_data)
         return Response(self.get_serializer(member).data)
+
+
+    @extend_schema(
+        summary=_("发展历程"),
+        description=_("25个步骤中已登记的步骤、下一步，以及不规范或超过时限的提示。"),
+        responses={200: TimelineSerializer, **READ_ERRORS},
+    )
+    @action(detail=True, methods=["get"], permission_classes=[permissions.IsAuthenticated])
+    def development(self, request, pk=None):
+        member = self.get_object()
+        stages, findings = selectors.timeline(member, on=timezone.localdate())
+        records = [record for stage in stages for _d, record, _f in stage.steps if record]
+        following = pipeline.next_step([r.step for r in records])
+        return Response(TimelineSerializer({
+            "member": member.pk,
+            "status": member.status,
+            "steps": records,
+            "next_step": following.number if following else None,
+            "findings": findings,
+        }, context={"request": request}).data)
+
+    @extend_schema(
+        summary=_("导出党员名册（Excel）"),
+        description=_("筛选条件同党员列表。身份证号默认脱敏；id=full 导出完整号码（须有权查看其中每一名党员，逐人留存查看记录）。"),
+        parameters=[OpenApiParameter("id", str, enum=["masked", "full"], description=_("身份证号：masked 脱敏（默认）/ full 完整"))],
+        responses={(200, "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"): OpenApiTypes.BINARY,
+                   403: ERRORS[403]},
+    )
+    @action(detail=False, methods=["get"], permission_classes=[permissions.IsAuthenticated], pagination_class=None)
+    def export(self, request):
+        from .records import member_export_response
+
+        members = self.filter_queryset(self.get_queryset()).order_by("branch__path", "name", "pk")
+        return member_export_response(request, members, reveal=request.query_params.get("id") == "full")
 
 
 def register(router):

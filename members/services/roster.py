@@ -7,8 +7,8 @@ from django.db import IntegrityError, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from . import idnumbers
-from .models import IdNumberAccess, Member, MemberStatusChange
+from .. import idnumbers
+from ..models import IdNumberAccess, Member, MemberStatusChange
 
 MEMBER_FIELDS = (
     "name", "gender", "ethnicity", "birth_date", "native_place", "education", "phone", "work_unit", "post",
@@ -41,6 +41,12 @@ def _save(member: Member) -> None:
         with transaction.atomic():
             member.save()
     except IntegrityError:
+        # a concurrent registration of the same number; any other integrity error is a bug to surface
+        clash = member.id_number_digest and Member.objects.filter(id_number_digest=member.id_number_digest).exclude(
+            pk=member.pk
+        )
+        if not (clash and clash.exists()):
+            raise
         raise ValidationError({"id_number": _("该身份证号已登记在其他党员名下。")}) from None
 
 
@@ -95,3 +101,12 @@ def member_reveal_id_number(member: Member, *, user, channel: str, ip_address: s
     `branches.scoping.can_reveal_id_number`."""
     IdNumberAccess.objects.create(member=member, user=user, channel=channel, ip_address=ip_address)
     return member.id_number
+
+
+def id_number_reveals_record(*, members, user, channel: str, ip_address: str | None = None) -> int:
+    """Audit a reveal of many full ID numbers at once (an export); the caller
+    checked `branches.scoping.can_reveal_id_number` for every member."""
+    rows = [IdNumberAccess(member=m, user=user, channel=channel, ip_address=ip_address)
+            for m in members if m.id_number_encrypted]
+    IdNumberAccess.objects.bulk_create(rows, batch_size=1000)
+    return len(rows)

@@ -10,13 +10,14 @@ from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
 from django.forms.models import model_to_dict
 from django.shortcuts import get_object_or_404, redirect, render
+from django.utils import timezone
 from django.utils.cache import add_never_cache_headers
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
 
 from branches.forms import call_service
-from branches.models import OrgUnit
+from branches.models import OrgUnit, RoleAssignment
 from branches.scoping import (
     branches_visible_to,
     can_edit_member,
@@ -26,10 +27,11 @@ from branches.scoping import (
     members_visible_to,
     org_units_editable_by,
     party_groups_visible_to,
+    scope_of,
 )
 
-from . import forms, services
-from .models import Member
+from .. import forms, pipeline, services
+from ..models import Member
 
 PAGE_SIZE = 50
 
@@ -83,8 +85,16 @@ def member_list(request):
             "form": form,
             "page": page,
             "can_create": org_units_editable_by(user).filter(kind__in=OrgUnit.BRANCH_KINDS).exists(),
+            "can_export_full": may_see_full_id_numbers(user),
+            "query": request.GET.urlencode(),
         },
     )
+
+
+def may_see_full_id_numbers(user) -> bool:
+    """Whether to offer the export with full ID numbers (the export checks every row again)."""
+    scope = scope_of(user)
+    return scope.is_superuser or any(role in RoleAssignment.ID_NUMBER_ROLES for role, _u, _p in scope.grants)
 
 
 # --- detail and the audited ID reveal ---------------------------------------------------------------
@@ -130,9 +140,36 @@ def member_changes(member: Member, limit: int = 30) -> list[dict]:
     return rows
 
 
+def member_records_context(member: Member) -> dict:
+    """党费, 学时, 发展党员, transfers, six-month cases and 民主评议 of one member."""
+    from meetings.models import EvaluationGrade
+
+    from .. import selectors
+
+    today = timezone.localdate()
+    dues = selectors.dues_status([member.branch_id], on=today)
+    party_member = member.status in Member.PARTY_STATUSES
+    steps = list(member.development_steps.values_list("step", flat=True))
+    findings = selectors.timeline(member, on=today)[1] if steps or member.status in Member.PIPELINE_STATUSES else []
+    return {
+        "today": today,
+        "dues": dues.get(member.pk),
+        "study": selectors.member_study_hours(member, today.year, on=today) if party_member else None,
+        "development_steps": len(steps),
+        "in_pipeline": member.status in (*Member.PIPELINE_STATUSES, Member.Status.PROBATIONARY),
+        "development_next": pipeline.next_step(steps),
+        "development_findings": findings,
+        "transfers": member.transfers.select_related("from_branch", "to_branch").order_by("-issued_on", "-id"),
+        "six_month": [c for c in selectors.six_month_cases([member.branch_id], on=today, dues=dues)[member.branch_id]
+                      if c.member_id == member.pk] if party_member else [],
+        "grades": EvaluationGrade.objects.filter(member=member).select_related("meeting").order_by("-meeting__date"),
+    }
+
+
 def render_member_detail(request, member: Member, *, id_number: str | None = None):
     user = request.user
     context = {
+        **member_records_context(member),
         "member": member,
         "party_years": member.party_years(),
         "age": member.age(),

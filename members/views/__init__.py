@@ -1,0 +1,1 @@
+"""Pages of the members app, one module per subject; `members.urls` maps them."""

@@ -1,0 +1,42 @@
+"""Access for the members pages, all through `branches.scoping`: a branch or
+member out of scope is 404, one the user may see but not change is 403."""
+
+from django.core.exceptions import PermissionDenied
+from django.shortcuts import get_object_or_404
+from django.utils import timezone
+
+from branches.models import OrgUnit
+from branches.scoping import branches_visible_to, can_edit_member, can_edit_org_unit, members_visible_to
+
+from ..models import Member
+
+
+def visible_branch(request, pk) -> OrgUnit:
+    return get_object_or_404(branches_visible_to(request.user).select_related("parent"), pk=pk)
+
+
+def editable_branch(request, pk) -> OrgUnit:
+    branch = visible_branch(request, pk)
+    if not can_edit_org_unit(request.user, branch):
+        raise PermissionDenied
+    return branch
+
+
+def visible_member(request, pk) -> Member:
+    return get_object_or_404(members_visible_to(request.user).select_related("branch", "party_group", "user"), pk=pk)
+
+
+def editable_member(request, pk) -> Member:
+    member = visible_member(request, pk)
+    if not can_edit_member(request.user, member):
+        raise PermissionDenied
+    return member
+
+
+def year_param(request, default: int | None = None) -> int:
+    today = timezone.localdate()
+    try:
+        year = int(request.GET.get("year") or default or today.year)
+    except ValueError:
+        return today.year
+    return year if 1949 <= year <= today.year + 1 else today.year
