@@ -9,18 +9,17 @@ catalogue."""
 import django_filters
 from django.core.exceptions import PermissionDenied
 from django.http import FileResponse, Http404
-from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from drf_spectacular.types import OpenApiTypes
-from drf_spectacular.utils import OpenApiParameter, extend_schema, extend_schema_view, inline_serializer
+from drf_spectacular.utils import extend_schema, extend_schema_view
 from rest_framework import mixins, serializers, status, viewsets
 from rest_framework.decorators import action
 from rest_framework.parsers import FormParser, JSONParser, MultiPartParser
 from rest_framework.response import Response
 
 from branches.filters import within_subtree
-from branches.scoping import branches_visible_to, can_edit_org_unit, org_units_visible_to
-from config.api import Pagination
+from branches.scoping import can_edit_org_unit, org_units_visible_to
+from branches.year_api import BRANCH_ID, WITHIN, YEAR, BranchYearViewSet, paginated
 
 from . import selectors, services, uploads
 from . import serializers as s
@@ -317,60 +316,28 @@ class BookViewSet(
 
 # ---------------------------------------------------------------- completeness
 
-YEAR = OpenApiParameter("year", OpenApiTypes.INT, description="年度，默认今年")
-
-
-def _year(request) -> int:
-    raw = request.query_params.get("year")
-    if raw in (None, ""):
-        return timezone.localdate().year
-    if not raw.isdigit() or not 2000 <= int(raw) <= 2100:
-        raise serializers.ValidationError({"year": [_("年份无效。")]})
-    return int(raw)
-
-
-class CompletenessViewSet(viewsets.ViewSet):
+class CompletenessViewSet(BranchYearViewSet):
     """Archive completeness per branch and year (SPEC §5; scorecard F1 三本齐全,
     F2 六盒目录完整、按期合订, F3 党费证): which required document kinds each box
     has or lacks, whether it was bound on time, which books are missing."""
 
-    @extend_schema(
-        summary=_("档案完整情况（多个党支部）"),
-        parameters=[YEAR, OpenApiParameter("within", OpenApiTypes.INT, description="所属党组织ID（含下级）")],
-        responses=inline_serializer(
-            "ArchiveCompletenessList",
-            {
-                "count": serializers.IntegerField(),
-                "next": serializers.CharField(allow_null=True),
-                "previous": serializers.CharField(allow_null=True),
-                "results": s.BranchArchiveSerializer(many=True),
-            },
-        ),
-    )
-    def list(self, request):
-        year = _year(request)
-        branches = branches_visible_to(request.user).order_by("path")
-        within = request.query_params.get("within")
-        if within:
-            if not within.isdigit():
-                raise serializers.ValidationError({"within": [_("请填写党组织ID。")]})
-            branches = within_subtree(branches, request, int(within))
-        paginator = Pagination()
-        page = paginator.paginate_queryset(branches, request, view=self)
-        results = selectors.archive_completeness(page, year)
-        return paginator.get_paginated_response([s.archive_data(results[b.pk], detail=False) for b in page])
+    def results_for(self, branches, year):
+        return selectors.archive_completeness(branches, year)
+
+    def represent(self, result, *, detail):
+        return s.archive_data(result, detail=detail)
 
     @extend_schema(
-        summary=_("档案完整情况（一个党支部）"),
-        parameters=[YEAR, OpenApiParameter("id", OpenApiTypes.INT, OpenApiParameter.PATH, description="党支部ID")],
-        responses=s.BranchArchiveSerializer,
+        summary=_("档案完整情况（多个党支部）"),
+        parameters=[YEAR, WITHIN],
+        responses=paginated("ArchiveCompletenessList", s.BranchArchiveSerializer),
     )
+    def list(self, request):
+        return super().list(request)
+
+    @extend_schema(summary=_("档案完整情况（一个党支部）"), parameters=[YEAR, BRANCH_ID], responses=s.BranchArchiveSerializer)
     def retrieve(self, request, pk=None):
-        year = _year(request)
-        branch = branches_visible_to(request.user).filter(pk=pk).first() if str(pk).isdigit() else None
-        if branch is None:
-            raise Http404
-        return Response(s.archive_data(selectors.branch_archive(branch, year)))
+        return super().retrieve(request, pk)
 
 
 def register(router):

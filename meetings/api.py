@@ -7,10 +7,8 @@ import django_filters
 from django.core.exceptions import PermissionDenied
 from django.db.models import Q
 from django.http import Http404
-from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
-from drf_spectacular.types import OpenApiTypes
-from drf_spectacular.utils import OpenApiParameter, extend_schema, inline_serializer
+from drf_spectacular.utils import extend_schema
 from rest_framework import mixins, serializers, status, viewsets
 from rest_framework.decorators import action
 from rest_framework.parsers import FormParser, MultiPartParser
@@ -18,7 +16,7 @@ from rest_framework.response import Response
 
 from branches.filters import within_subtree
 from branches.scoping import branches_visible_to, can_edit_org_unit, org_units_visible_to
-from config.api import Pagination
+from branches.year_api import BRANCH_ID, WITHIN, YEAR, BranchYearViewSet, paginated
 
 from . import selectors, services
 from . import serializers as s
@@ -132,60 +130,26 @@ class MeetingViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.
         return Response(s.GradeSerializer(rows, many=True).data)
 
 
-YEAR = OpenApiParameter("year", OpenApiTypes.INT, description="年份，默认今年")
-
-
-def _year(request) -> int:
-    raw = request.query_params.get("year")
-    if raw in (None, ""):
-        return timezone.localdate().year
-    if not raw.isdigit() or not 2000 <= int(raw) <= 2100:
-        raise serializers.ValidationError({"year": [_("年份无效。")]})
-    return int(raw)
-
-
-class ComplianceViewSet(viewsets.ViewSet):
+class ComplianceViewSet(BranchYearViewSet):
     """三会一课 compliance per branch and year (SPEC §4): per requirement and
     period held / missing / upcoming, with the meetings behind each — the same
     computation as the calendar, the scorecard and the alerts."""
 
-    @extend_schema(
-        parameters=[YEAR, OpenApiParameter("within", OpenApiTypes.INT, description="所属党组织ID（含下级）")],
-        responses=inline_serializer(
-            "ComplianceList",
-            {
-                "count": serializers.IntegerField(),
-                "next": serializers.CharField(allow_null=True),
-                "previous": serializers.CharField(allow_null=True),
-                "results": s.BranchComplianceSerializer(many=True),
-            },
-        ),
-    )
+    def results_for(self, branches, year):
+        return selectors.branches_compliance(branches, year)
+
+    def represent(self, result, *, detail):
+        return s.compliance_data(result, detail=detail)
+
+    @extend_schema(parameters=[YEAR, WITHIN], responses=paginated("ComplianceList", s.BranchComplianceSerializer))
     def list(self, request):
         """Summaries for many branches (per requirement: periods held / missing / upcoming)."""
-        year = _year(request)
-        branches = branches_visible_to(request.user).order_by("path")
-        within = request.query_params.get("within")
-        if within:
-            if not within.isdigit():
-                raise serializers.ValidationError({"within": [_("请填写党组织ID。")]})
-            branches = within_subtree(branches, request, int(within))
-        paginator = Pagination()
-        page = paginator.paginate_queryset(branches, request, view=self)
-        results = selectors.branches_compliance(page, year)
-        return paginator.get_paginated_response([s.compliance_data(results[b.pk], detail=False) for b in page])
+        return super().list(request)
 
-    @extend_schema(
-        parameters=[YEAR, OpenApiParameter("id", OpenApiTypes.INT, OpenApiParameter.PATH, description="党支部ID")],
-        responses=s.BranchComplianceSerializer,
-    )
+    @extend_schema(parameters=[YEAR, BRANCH_ID], responses=s.BranchComplianceSerializer)
     def retrieve(self, request, pk=None):
         """One branch (pk = 党支部ID), every requirement period by period."""
-        year = _year(request)
-        branch = branches_visible_to(request.user).filter(pk=pk).first() if str(pk).isdigit() else None
-        if branch is None:
-            raise Http404
-        return Response(s.compliance_data(selectors.branch_compliance(branch, year)))
+        return super().retrieve(request, pk)
 
 
 class _BranchRecordViewSet(mixins.ListModelMixin, viewsets.GenericViewSet):
