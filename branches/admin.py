@@ -2,9 +2,12 @@ from django.contrib import admin
 from simple_history.admin import SimpleHistoryAdmin
 
 from .models import (
+    Alert,
+    AlertRule,
     CommitteeTerm,
     Election,
     ElectionCandidate,
+    Notification,
     OrgUnit,
     PartyGroup,
     RoleAssignment,
@@ -94,3 +97,50 @@ class RoleAssignmentAdmin(admin.ModelAdmin):
     list_filter = ("role", "is_active")
     search_fields = ("user__username", "user__first_name", "org_unit__name")
     autocomplete_fields = ("user", "org_unit")
+
+
+@admin.register(AlertRule)
+class AlertRuleAdmin(admin.ModelAdmin):
+    """SPEC §7 lead times and recipients, as data."""
+
+    list_display = (
+        "kind", "stages", "stage_unit", "lookback_days", "season_start", "notify_secretary", "notify_superior",
+        "notify_org_department", "send_email", "is_active",
+    )
+    list_editable = ("notify_secretary", "notify_superior", "notify_org_department", "send_email", "is_active")
+    readonly_fields = ("kind",)
+
+    def has_add_permission(self, request):
+        return False  # one row per kind, created by the data migration
+
+    def has_delete_permission(self, request, obj=None):
+        return False  # switch a kind off with "启用" instead
+
+
+class NotificationInline(admin.TabularInline):
+    model = Notification
+    extra = 0
+    can_delete = False
+    fields = ("user", "read_at", "email_due", "emailed_at")
+    readonly_fields = fields
+
+    def has_add_permission(self, request, obj=None):
+        return False
+
+
+@admin.register(Alert)
+class AlertAdmin(admin.ModelAdmin):
+    """Alerts are raised by the sweep only: read-only here."""
+
+    list_display = ("kind", "level", "org_unit", "subject", "period", "stage", "raised_on", "notified_at")
+    list_filter = ("kind", "level", "raised_on")
+    search_fields = ("org_unit__name", "subject")
+    date_hierarchy = "raised_on"
+    list_select_related = ("org_unit",)
+    inlines = [NotificationInline]
+
+    def get_readonly_fields(self, request, obj=None):
+        return [f.name for f in self.model._meta.fields]
+
+    def has_add_permission(self, request):
+        return False

@@ -12,7 +12,7 @@ from rest_framework.response import Response
 
 from members.models import Member
 
-from . import scoping, services
+from . import alert_api, scoping, services
 from .filters import BranchFilter, OrgUnitFilter, PartyGroupFilter
 from .selectors import branch_rule_findings, current_term_prefetch
 from .serializers import (
@@ -189,3 +189,4 @@ def register(router):
     router.register("org-units", OrgUnitViewSet, basename="org-unit")
     router.register("branches", BranchViewSet, basename="branch")
     router.register("party-groups", PartyGroupViewSet, basename="party-group")
+    alert_api.register(router)  # /notifications/, /alerts/ (SPEC §7)

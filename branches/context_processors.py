@@ -1,8 +1,32 @@
+from functools import cached_property
+
 from .scoping import scope_of
 
 
+class UnreadNotifications:
+    """The header badge: one COUNT query, run only when the page shows it."""
+
+    def __init__(self, user):
+        self.user = user
+
+    @cached_property
+    def count(self) -> int:
+        from .alerts import unread_count
+
+        return unread_count(self.user)
+
+    def __bool__(self):
+        return self.count > 0
+
+    def __int__(self):
+        return self.count
+
+    def __str__(self):
+        return "99+" if self.count > 99 else str(self.count)
+
+
 def navigation(request):
-    """Header navigation: which menus the signed-in user may see."""
+    """Header navigation: which menus the signed-in user may see, and the unread notifications."""
     user = getattr(request, "user", None)
     if not user or not user.is_authenticated:
         return {}
@@ -11,6 +35,7 @@ def navigation(request):
         "nav_has_org": scope.is_superuser or bool(scope.grants),
         "nav_member_id": scope.member_id,
         "nav_roles": sorted({str(dict(_role_labels()).get(g[0], g[0])) for g in scope.grants}),
+        "nav_unread": UnreadNotifications(user),
     }
 
 

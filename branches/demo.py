@@ -885,3 +885,13 @@ def login_rows() -> list[tuple[str, str, str, str]]:
             scope = f"本人（{member.name}，{member.branch.name}）" if member else "—"
         rows.append((username, DEMO_PASSWORD, label, scope))
     return rows
+
+
+def seed_alerts(ctx: SeedContext) -> None:
+    """Last step: run the SPEC §7 alert sweep as of `ctx.today`, so the demo
+    logins find notifications (nothing is e-mailed)."""
+    from .alerts import run_alert_sweep
+
+    result = run_alert_sweep(on=ctx.today, email=False)
+    ctx.counts["提醒"] += result.new_alerts
+    ctx.counts["通知"] += result.notifications

@@ -419,3 +419,181 @@ class RoleAssignment(TimeStampedModel):
     def clean(self):
         if self.role in self.BRANCH_ROLES and self.org_unit_id and not self.org_unit.is_branch:
             raise ValidationError({"org_unit": _("支部书记、支部委员只能授权到党支部。")})
+
+
+# --------------------------------------------------------------------------- alerts (SPEC §7)
+
+
+class AlertKind(models.TextChoices):
+    """The kinds of SPEC §7. Each has a rule row (`AlertRule`, seeded by a data
+    migration) and a function registered in `branches.alerts` (or in another
+    app's `alerts` module) that says which alerts should fire."""
+
+    MEETING_DUE = "meeting_due", _("会议即将到期")
+    MEETING_OVERDUE = "meeting_overdue", _("会议逾期")
+    TERM_EXPIRING = "term_expiring", _("换届提醒")
+    TERM_OVERDUE = "term_overdue", _("换届逾期")
+    PROBATION_ENDING = "probation_ending", _("预备期满")
+    DUES_ARREARS = "dues_arrears", _("党费欠缴")
+    NO_ORG_LIFE = "no_org_life", _("未参加组织生活")
+    STUDY_SHORTFALL = "study_shortfall", _("学时不足")
+    ACCEPTANCE_DUE = "acceptance_due", _("验收截止")
+    TRANSFER_OVERDUE = "transfer_overdue", _("转接逾期")
+
+
+class AlertRule(TimeStampedModel):
+    """One row per alert kind: when it fires (stages, look-back, start of the
+    season) and to whom. The defaults of SPEC §7 are seeded by a data
+    migration; edit them in the admin — the code holds no such numbers."""
+
+    class StageUnit(models.TextChoices):
+        DAYS = "days", _("天")
+        MONTHS = "months", _("个月")
+
+    kind = models.CharField(_("提醒类型"), max_length=40, choices=AlertKind.choices, unique=True)
+    stages = models.JSONField(
+        _("提醒节点"),
+        default=list,
+        blank=True,
+        help_text=_(
+            "整数列表。会议、换届、预备期、验收：到期前的天数（如 [180, 90, 30]，每越过一个节点提醒一次）；"
+            "党费欠缴、未参加组织生活：连续月数（如 [3, 6]）。"
+        ),
+    )
+    stage_unit = models.CharField(_("节点单位"), max_length=10, choices=StageUnit.choices, default=StageUnit.DAYS)
+    lookback_days = models.PositiveSmallIntegerField(
+        _("回溯天数"), default=0, help_text=_("会议逾期：只提醒在此天数内结束的周期，首次运行不会翻出多年的旧账。")
+    )
+    season_start = models.CharField(
+        _("每年起始日期"), max_length=5, blank=True, help_text=_("月-日，如 11-01：学时不足从每年11月1日起提醒。")
+    )
+    notify_secretary = models.BooleanField(_("通知支部书记"), default=True)
+    notify_superior = models.BooleanField(_("通知上级党委/党总支管理员"), default=False)
+    notify_org_department = models.BooleanField(_("通知组织部"), default=False)
+    send_email = models.BooleanField(_("发送电子邮件"), default=True)
+    is_active = models.BooleanField(_("启用"), default=True)
+
+    class Meta:
+        verbose_name = _("提醒规则")
+        verbose_name_plural = _("提醒规则")
+        ordering = ["kind"]
+
+    def __str__(self):
+        return str(self.get_kind_display())
+
+    def clean(self):
+        stages = self.stages
+        if not isinstance(stages, list) or not all(isinstance(s, int) and not isinstance(s, bool) and s > 0
+                                                   for s in stages):
+            raise ValidationError({"stages": _("提醒节点应为正整数列表，如 [180, 90, 30]。")})
+        if self.season_start:
+            try:
+                month, day = (int(p) for p in self.season_start.split("-"))
+                date(2000, month, day)  # a leap year, so 02-29 is allowed
+            except ValueError:
+                raise ValidationError({"season_start": _("请按“月-日”填写，如 11-01。")}) from None
+
+
+class Alert(TimeStampedModel):
+    """One alert: a kind about a subject (a branch's requirement, a term, a
+    member, a letter) for a period at a stage. The unique constraint on those
+    four is what makes the sweep idempotent, also on two workers at once."""
+
+    Kind = AlertKind
+
+    class Level(models.TextChoices):
+        REMINDER = "reminder", _("提醒")
+        OVERDUE = "overdue", _("逾期")
+
+    kind = models.CharField(_("提醒类型"), max_length=40, choices=AlertKind.choices)
+    level = models.CharField(_("级别"), max_length=10, choices=Level.choices, default=Level.REMINDER)
+    org_unit = models.ForeignKey(OrgUnit, verbose_name=_("党组织"), on_delete=models.CASCADE, related_name="alerts")
+    # "branch:12:committee", "group:4:group", "term:7", "member:88", "transfer:3"
+    subject = models.CharField(_("对象"), max_length=100)
+    # "2026-03", "2026-Q1", a due date "2026-10-31", a first month "2026-01"
+    period = models.CharField(_("周期"), max_length=40)
+    # "180" / "90" / "30" days before, "3" / "6" months; blank for a single stage
+    stage = models.CharField(_("节点"), max_length=20, blank=True)
+    member = models.ForeignKey(
+        "members.Member", verbose_name=_("党员"), null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    due_date = models.DateField(_("期限"), null=True, blank=True)
+    raised_on = models.DateField(_("提醒日期"))
+    # names and numbers for the message, rendered in the reader's language
+    facts = models.JSONField(_("详情"), default=dict, blank=True)
+    # set once a sweep has created the recipients' notifications
+    notified_at = models.DateTimeField(_("已分发"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("提醒")
+        verbose_name_plural = _("提醒")
+        ordering = ["-raised_on", "-id"]
+        constraints = [
+            models.UniqueConstraint(fields=["kind", "subject", "period", "stage"], name="alert_once_per_stage"),
+        ]
+        indexes = [
+            # the 党委 dashboard and the alerts API: a subtree's alerts of a level, newest first
+            models.Index(fields=["level", "raised_on"], name="alert_level_raised_idx"),
+            # a branch's alerts (API filter org_unit)
+            models.Index(fields=["org_unit", "raised_on"], name="alert_unit_raised_idx"),
+            # the sweep's fan-out: alerts whose notifications are not created yet
+            models.Index(fields=["id"], condition=Q(notified_at__isnull=True), name="alert_pending_idx"),
+        ]
+
+    def __str__(self):
+        return f"{self.get_kind_display()} · {self.org_unit_id} · {self.period}"
+
+    @property
+    def message(self) -> str:
+        from .alerts import describe
+
+        return describe(self)
+
+    @property
+    def target_url(self) -> str:
+        from .alerts import target_url
+
+        return target_url(self)
+
+
+class Notification(models.Model):
+    """An alert delivered to one user: read or unread, e-mailed or not."""
+
+    alert = models.ForeignKey(Alert, verbose_name=_("提醒"), on_delete=models.CASCADE, related_name="notifications")
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, verbose_name=_("接收人"), on_delete=models.CASCADE, related_name="notifications"
+    )
+    created_at = models.DateTimeField(_("创建时间"), auto_now_add=True)
+    read_at = models.DateTimeField(_("已读时间"), null=True, blank=True)
+    email_due = models.BooleanField(_("需发送邮件"), default=False)
+    emailed_at = models.DateTimeField(_("邮件发送时间"), null=True, blank=True)
+    # the sweep that claimed the e-mail (UPDATE … WHERE emailed_at IS NULL), so two workers never both send
+    email_batch = models.UUIDField(_("邮件批次"), null=True, blank=True, editable=False)
+
+    class Meta:
+        verbose_name = _("通知")
+        verbose_name_plural = _("通知")
+        ordering = ["-created_at", "-id"]
+        constraints = [
+            models.UniqueConstraint(fields=["alert", "user"], name="notification_once_per_user"),
+        ]
+        indexes = [
+            # the unread badge in the header: COUNT(*) WHERE user_id = … AND read_at IS NULL, on every page
+            models.Index(fields=["user"], condition=Q(read_at__isnull=True), name="notification_unread_idx"),
+            # the notification list, newest first
+            models.Index(fields=["user", "-created_at"], name="notification_user_created_idx"),
+            # the e-mail claim: notifications still to be e-mailed
+            models.Index(
+                fields=["id"], condition=Q(email_due=True, emailed_at__isnull=True), name="notification_email_idx"
+            ),
+            models.Index(
+                fields=["email_batch"], condition=Q(email_batch__isnull=False), name="notification_email_batch_idx"
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.user} · {self.alert}"
+
+    @property
+    def is_read(self) -> bool:
+        return self.read_at is not None

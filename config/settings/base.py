@@ -4,6 +4,7 @@ from the environment (see README: 配置)."""
 from pathlib import Path
 
 import environ
+from celery.schedules import crontab
 from django.utils.translation import gettext_lazy as _
 
 BASE_DIR = Path(__file__).resolve().parent.parent.parent
@@ -184,4 +185,16 @@ LOGGING = {
     "disable_existing_loggers": False,
     "handlers": {"console": {"class": "logging.StreamHandler"}},
     "root": {"handlers": ["console"], "level": env("LOG_LEVEL", default="INFO")},
+}
+
+# Alerts (SPEC §7): the daily sweep at ALERT_SWEEP_TIME (HH:MM, Asia/Shanghai). The one
+# periodic schedule in code; django_celery_beat's DatabaseScheduler copies it into its table.
+ALERT_SWEEP_TIME = env("ALERT_SWEEP_TIME", default="06:30")
+_sweep_hour, _sweep_minute = (int(p) for p in ALERT_SWEEP_TIME.split(":"))
+CELERY_BEAT_SCHEDULE = {
+    "alert-sweep": {
+        "task": "branches.run_alert_sweep",
+        "schedule": crontab(hour=_sweep_hour, minute=_sweep_minute),
+        "options": {"expires": 12 * 60 * 60},  # a sweep still queued half a day later is dropped; the next one catches up
+    },
 }
