@@ -11,8 +11,8 @@ Per branch and year:
   `bind_within_days`; a term still running is not due);
 - the three books: which are registered, which missing (the 会议记录本, one per
   党小组, one 学习笔记本 per party member);
-- the 党费证: from the dues ledger when it exists — until then explicitly
-  `available=False`, never a made-up value.
+- the 党费证: from the members app's dues ledger (a member's card for the
+  year is complete when every month owed so far is settled).
 """
 
 from __future__ import annotations
@@ -63,17 +63,16 @@ class CatalogueFact:
 
 @dataclass(frozen=True)
 class DuesCards:
-    """一证 (党费证): from the dues ledger. `available=False` until the ledger exists."""
+    """一证 (党费证): how many party members owe dues this year (`expected`), how
+    many cards are complete, and whose are not."""
 
-    available: bool
-    expected: int | None = None
-    present: int | None = None
+    expected: int = 0
+    present: int = 0
     missing: tuple[str, ...] = ()
-    note: str = ""
 
     @property
-    def complete(self) -> bool | None:
-        return None if not self.available else self.present >= self.expected
+    def complete(self) -> bool:
+        return self.present >= self.expected
 
 
 @dataclass(frozen=True)

@@ -194,6 +194,27 @@ def _record_items(ids: list[int]) -> list[FilingItem]:
                     t.term_id,
                 )
             )
+    items += _member_record_items(ids)
+    return items
+
+
+def _member_record_items(ids: list[int]) -> list[FilingItem]:
+    """The 党员管理档案盒 records, as members.services.archive files them one by
+    one: a branch's month of dues, transfer letters, development steps."""
+    from members.models import DevelopmentStep, DuesMonth, Transfer
+
+    items = []
+    months = DuesMonth.objects.filter(branch_id__in=ids).values_list("branch_id", "month").distinct()
+    for branch_id, month in months.order_by("branch_id", "month"):
+        items.append(FilingItem("branches.orgunit", branch_id, branch_id, BoxKind.MEMBERS, "mem_dues",
+                                f"{month.year}年{month.month}月党费收缴台账", month, f"dues:{month:%Y-%m}"))
+    for t in Transfer.objects.filter(from_branch_id__in=ids).order_by("pk"):
+        items.append(FilingItem("members.transfer", t.pk, t.from_branch_id, BoxKind.MEMBERS, "mem_transfer",
+                                f"组织关系介绍信存根（转出）第{t.serial_no}号 {t.name}", t.issued_on, "out"))
+    steps = DevelopmentStep.objects.filter(member__branch_id__in=ids).select_related("member").order_by("pk")
+    for s in steps:
+        items.append(FilingItem("members.developmentstep", s.pk, s.member.branch_id, BoxKind.MEMBERS,
+                                "mem_development", f"{s.member.name} 发展党员材料：{s.get_step_display()}", s.date))
     return items
 
 

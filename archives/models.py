@@ -9,8 +9,8 @@
 - `BoxType` and `DocumentKind` hold the rules as data (binding period, box
   capacity, binding deadline; the document kinds of each box and which of them
   a year needs); a data migration seeds the SPEC §5 defaults.
-- 一证 (党费证) comes from the dues ledger of the members app (see
-  `archives.selectors.set_dues_card_provider`).
+- 一证 (党费证) is the per-member view of the members app's dues ledger
+  (`archives.selectors._dues_cards`).
 
 Writes go through `archives.services` (uploads, binding, addenda, books) and
 `archives.filing` (records of other apps filing themselves).

@@ -5,7 +5,6 @@ number of queries and hands them to the pure `archives.completeness`."""
 from __future__ import annotations
 
 from collections import defaultdict
-from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import date
 
@@ -89,32 +88,19 @@ def kind_rules() -> list[c.KindRule]:
     ]
 
 
-# ---------------------------------------------------------------- the 党费证 seam
-
-# (branch ids, year) -> {branch id: (expected, present, missing names)}; registered by
-# the members app once the dues ledger exists (SPEC §3: the 党费证 is the per-member view of it)
-DuesCardProvider = Callable[[list[int], int], dict[int, tuple[int, int, tuple[str, ...]]]]
-_dues_card_provider: DuesCardProvider | None = None
+# ---------------------------------------------------------------- 一证 (党费证)
 
 
-def set_dues_card_provider(provider: DuesCardProvider | None) -> None:
-    """Plug in the dues ledger: `provider(branch_ids, year)` answers, per
-    branch, how many 党费证 were due, how many are present, and whose are
-    missing, in a fixed number of queries. Call from the members app's
-    AppConfig.ready(); until then F3 reports 'not available'."""
-    global _dues_card_provider
-    _dues_card_provider = provider
+def _dues_cards(branch_ids: list[int], year: int, today) -> dict[int, c.DuesCards]:
+    """The 党费证 is the per-member view of the dues ledger (SPEC §3): a member's
+    card for the year is complete when every month owed up to `today` is settled."""
+    from members.selectors import dues_year
 
-
-def _dues_cards(branch_ids: list[int], year: int) -> dict[int, c.DuesCards]:
-    if _dues_card_provider is None:
-        na = c.DuesCards(available=False, note=_("党费台账尚未启用，党费证暂无法统计。"))
-        return {pk: na for pk in branch_ids}
-    rows = _dues_card_provider(branch_ids, year)
     out = {}
-    for pk in branch_ids:
-        expected, present, missing = rows.get(pk, (0, 0, ()))
-        out[pk] = c.DuesCards(available=True, expected=expected, present=present, missing=tuple(missing))
+    for pk, rows in dues_year(branch_ids, year, on=today).items():
+        owing = [r for r in rows if r.due_months]
+        missing = tuple(r.name for r in owing if not r.complete)
+        out[pk] = c.DuesCards(expected=len(owing), present=len(owing) - len(missing), missing=missing)
     return out
 
 
@@ -226,7 +212,7 @@ def archive_facts(
         "branch_id", "book_kind", "party_group_id", "member_id"
     ):
         books[branch_id].add((kind, group_id, member_id))
-    dues = _dues_cards(ids, year)
+    dues = _dues_cards(ids, year, today)
 
     day = min(end, today)
     out = {}

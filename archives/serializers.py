@@ -243,12 +243,10 @@ class BookStatusSerializer(serializers.Serializer):
 
 
 class DuesCardsSerializer(serializers.Serializer):
-    available = serializers.BooleanField(help_text=_("false：党费台账尚未启用，无法统计（不是零分）"))
-    expected = serializers.IntegerField(allow_null=True)
-    present = serializers.IntegerField(allow_null=True)
-    complete = serializers.BooleanField(allow_null=True)
-    missing = serializers.ListField(child=serializers.CharField())
-    note = serializers.CharField()
+    expected = serializers.IntegerField(help_text=_("本年度应交党费的党员数"))
+    present = serializers.IntegerField(help_text=_("党费证完整（应交月份均已交清）的人数"))
+    complete = serializers.BooleanField()
+    missing = serializers.ListField(child=serializers.CharField(), help_text=_("党费证不完整的党员"))
 
 
 class BranchArchiveSerializer(serializers.Serializer):
@@ -320,12 +318,10 @@ def archive_data(a: c.BranchArchive, *, detail: bool = True) -> dict:
         ],
         "boxes": boxes,
         "dues_cards": {
-            "available": d.available,
             "expected": d.expected,
             "present": d.present,
             "complete": d.complete,
             "missing": list(d.missing),
-            "note": d.note,
         },
         "problems": list(a.problems),
     }

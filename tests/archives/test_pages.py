@@ -46,7 +46,7 @@ def test_the_shelf_shows_books_boxes_and_what_is_missing(client, secretary_of, b
     response = client.get(reverse("archive_shelf", args=[branch.pk]), {"year": 2025})
     html = response.content.decode()
     assert response.status_code == 200
-    for text in ("三本", "党支部会议记录本", "党员学习笔记本", "组织生活档案盒", "群团文化档案盒", "暂无法统计"):
+    for text in ("三本", "党支部会议记录本", "党员学习笔记本", "组织生活档案盒", "群团文化档案盒", "党费证（一证）"):
         assert text in html
     assert "缺：上级文件、学习教育计划、学习教育总结" in html
 
