@@ -212,8 +212,8 @@ def test_the_overview_of_many_branches_takes_a_fixed_number_of_queries(client, u
 # ---------------------------------------------------------------- the catalogue PDF
 
 
-@pytest.mark.skipif(shutil.which("pdffonts") is None, reason="poppler-utils (pdffonts) is not installed")
 def test_the_catalogue_pdf_embeds_a_cjk_font(client, secretary_of, branch, tmp_path):
+    assert shutil.which("pdffonts"), "pdffonts (poppler-utils) is missing: run `make test`, which installs it"
     cat = catalogue(branch, BoxKind.LIFE, 2024)
     paper(cat, "life_plan", "2024年度三会一课及主题党日计划")
     paper(cat, "life_secretary_report", "书记抓党建工作述职报告", pages=6)
