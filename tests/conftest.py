@@ -13,6 +13,21 @@ def pytest_report_header(config):
     return f"database: {db['ENGINE'].rsplit('.', 1)[-1]} ({db.get('HOST') or db['NAME']})"
 
 
+@pytest.fixture(scope="session", autouse=True)
+def _close_leftover_sessions(django_db_setup, django_db_blocker):
+    """The live server answers the browser tests from its own threads; one of
+    their PostgreSQL sessions can outlive the server and keep the test database
+    from being dropped. End such sessions before pytest-django drops it."""
+    yield
+    with django_db_blocker.unblock():
+        if connection.vendor == "postgresql":
+            with connection.cursor() as cursor:
+                cursor.execute(
+                    "SELECT pg_terminate_backend(pid) FROM pg_stat_activity "
+                    "WHERE datname = current_database() AND pid <> pg_backend_pid()"
+                )
+
+
 @pytest.fixture(autouse=True)
 def _media_root(settings, tmp_path):
     settings.MEDIA_ROOT = tmp_path / "media"
