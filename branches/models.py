@@ -20,6 +20,15 @@ class TimeStampedModel(models.Model):
         abstract = True
 
 
+def acting_user(label) -> models.ForeignKey:
+    """Who recorded, uploaded or bound something: kept when the account is
+    deleted (set to NULL), no reverse accessor on the user."""
+    return models.ForeignKey(
+        settings.AUTH_USER_MODEL, verbose_name=label, null=True, blank=True, on_delete=models.SET_NULL,
+        related_name="+",
+    )
+
+
 class Sector(models.TextChoices):
     """领域: scorecards and term lengths can vary by it."""
 
@@ -230,10 +239,12 @@ class CommitteeTerm(TimeStampedModel):
         return _("%(org)s 第%(n)s届") % {"org": self.org_unit.name, "n": self.number}
 
     def effective_due_end(self, approvals=None) -> date:
-        """Due end after the latest approved postponement/advance."""
+        """Due end after the latest approved postponement/advance (one rule, in the engine)."""
+        from .rules import latest_due_end
+
         approvals = self.postponements.all() if approvals is None else approvals
-        latest = max(approvals, key=lambda a: (a.approval_date, a.pk), default=None)
-        return latest.new_due_end_date if latest else self.due_end_date
+        ordered = sorted(approvals, key=lambda a: (a.approval_date, a.pk))
+        return latest_due_end(self.due_end_date, [a.new_due_end_date for a in ordered])
 
 
 class RoleTenure(TimeStampedModel):

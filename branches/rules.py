@@ -58,10 +58,8 @@ class TermFact:
 
     @property
     def effective_due_end(self) -> date:
-        if not self.adjustments:
-            return self.due_end
-        # adjustments arrive in (approval_date, id) order: the last approval wins, also on the same day
-        return max(enumerate(self.adjustments), key=lambda ia: (ia[1].approval_date, ia[0]))[1].new_due_end
+        # adjustments arrive in (approval_date, id) order
+        return latest_due_end(self.due_end, [a.new_due_end for a in self.adjustments])
 
 
 @dataclass(frozen=True)
@@ -98,6 +96,12 @@ class BranchFacts:
     @property
     def party_members(self) -> int:
         return self.full_members + self.probationary_members
+
+
+def latest_due_end(due_end: date, approved_in_order: list[date]) -> date:
+    """A term's due end after approved postponements/advances: the last approval
+    (in approval order, so also on the same day) wins."""
+    return approved_in_order[-1] if approved_in_order else due_end
 
 
 def quorum_met(voters_due: int, voters_present: int) -> bool:
