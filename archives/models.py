@@ -20,13 +20,12 @@ from pathlib import PurePosixPath
 from uuid import uuid4
 
 from django.apps import apps
-from django.conf import settings
 from django.db import models
 from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from branches.models import CommitteeTerm, OrgUnit, PartyGroup, TimeStampedModel
+from branches.models import CommitteeTerm, OrgUnit, PartyGroup, TimeStampedModel, acting_user
 
 
 class BoxKind(models.TextChoices):
@@ -129,14 +128,7 @@ class Catalogue(TimeStampedModel):
     # filing reserves numbers by incrementing it in the row it locks
     last_number = models.PositiveIntegerField(_("已编号件数"), default=0, editable=False)
     bound_at = models.DateTimeField(_("合订时间"), null=True, blank=True)
-    bound_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        verbose_name=_("合订人"),
-        null=True,
-        blank=True,
-        on_delete=models.SET_NULL,
-        related_name="+",
-    )
+    bound_by = acting_user(_("合订人"))
     bind_note = models.CharField(_("合订说明"), max_length=200, blank=True)
 
     class Meta:
@@ -233,14 +225,7 @@ class Document(TimeStampedModel):
         on_delete=models.PROTECT,
         related_name="addenda",
     )
-    created_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        verbose_name=_("登记人"),
-        null=True,
-        blank=True,
-        on_delete=models.SET_NULL,
-        related_name="+",
-    )
+    created_by = acting_user(_("登记人"))
 
     class Meta:
         verbose_name = _("档案文件")
@@ -320,14 +305,7 @@ class Book(TimeStampedModel):
     )
     registered_on = models.DateField(_("建本日期"), default=timezone.localdate)
     note = models.CharField(_("备注"), max_length=200, blank=True)
-    created_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        verbose_name=_("登记人"),
-        null=True,
-        blank=True,
-        on_delete=models.SET_NULL,
-        related_name="+",
-    )
+    created_by = acting_user(_("登记人"))
 
     class Meta:
         verbose_name = _("记录本")

@@ -9,14 +9,13 @@ Writes go through `meetings.services`; the compliance maths is the pure module
 from pathlib import PurePosixPath
 from uuid import uuid4
 
-from django.conf import settings
 from django.db import models
 from django.db.models import F, Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
-from branches.models import OrgUnit, PartyGroup, Sector, TimeStampedModel
+from branches.models import OrgUnit, PartyGroup, Sector, TimeStampedModel, acting_user
 
 
 class Meeting(TimeStampedModel):
@@ -83,14 +82,7 @@ class Meeting(TimeStampedModel):
     quorum_present = models.PositiveSmallIntegerField(_("计入法定人数的实到人数"), default=0)
     quorum_met = models.BooleanField(_("达到法定人数"), null=True, blank=True)
     version = models.PositiveIntegerField(_("版本"), default=1, editable=False)
-    created_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        verbose_name=_("登记人"),
-        null=True,
-        blank=True,
-        on_delete=models.SET_NULL,
-        related_name="+",
-    )
+    created_by = acting_user(_("登记人"))
 
     history = HistoricalRecords(excluded_fields=["updated_at"])
 
@@ -250,14 +242,7 @@ class Attachment(TimeStampedModel):
     original_name = models.CharField(_("原文件名"), max_length=200)
     content_type = models.CharField(_("文件格式"), max_length=100)
     size = models.PositiveIntegerField(_("大小（字节）"))
-    uploaded_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        verbose_name=_("上传人"),
-        null=True,
-        blank=True,
-        on_delete=models.SET_NULL,
-        related_name="+",
-    )
+    uploaded_by = acting_user(_("上传人"))
 
     class Meta:
         verbose_name = _("会议附件")
@@ -312,14 +297,7 @@ class TalkRecord(TimeStampedModel):
     )
     place = models.CharField(_("地点"), max_length=100, blank=True)
     summary = models.TextField(_("谈话要点"), blank=True)
-    created_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        verbose_name=_("登记人"),
-        null=True,
-        blank=True,
-        on_delete=models.SET_NULL,
-        related_name="+",
-    )
+    created_by = acting_user(_("登记人"))
 
     history = HistoricalRecords(excluded_fields=["updated_at"])
 
@@ -349,14 +327,7 @@ class MemberReport(TimeStampedModel):
     date = models.DateField(_("汇报日期"))
     topic = models.CharField(_("汇报主题"), max_length=200)
     content = models.TextField(_("汇报内容"), blank=True)
-    created_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        verbose_name=_("登记人"),
-        null=True,
-        blank=True,
-        on_delete=models.SET_NULL,
-        related_name="+",
-    )
+    created_by = acting_user(_("登记人"))
 
     history = HistoricalRecords(excluded_fields=["updated_at"])
 

@@ -12,7 +12,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
-from branches.models import OrgUnit, TimeStampedModel
+from branches.models import OrgUnit, TimeStampedModel, acting_user
 from branches.rules import whole_years
 
 from . import idnumbers, pipeline, rules
@@ -270,10 +270,7 @@ class DuesMonth(TimeStampedModel):
     paid_on = models.DateField(_("交纳日期"), null=True, blank=True)
     receipt_no = models.CharField(_("票据号"), max_length=40, blank=True)
     note = models.CharField(_("备注"), max_length=200, blank=True)
-    recorded_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, verbose_name=_("登记人"), null=True, blank=True, on_delete=models.SET_NULL,
-        related_name="+",
-    )
+    recorded_by = acting_user(_("登记人"))
 
     history = HistoricalRecords(excluded_fields=["updated_at"])
 
@@ -338,10 +335,7 @@ class Training(TimeStampedModel):
     participants = models.ManyToManyField(
         Member, verbose_name=_("参训人员"), through="TrainingParticipant", related_name="trainings"
     )
-    recorded_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, verbose_name=_("登记人"), null=True, blank=True, on_delete=models.SET_NULL,
-        related_name="+",
-    )
+    recorded_by = acting_user(_("登记人"))
 
     history = HistoricalRecords(excluded_fields=["updated_at"])
 
@@ -395,10 +389,7 @@ class DevelopmentStep(TimeStampedModel):
     hours = models.DecimalField(_("培训学时"), max_digits=5, decimal_places=1, null=True, blank=True)
     extension_months = models.PositiveSmallIntegerField(_("延长预备期（月）"), null=True, blank=True)
     note = models.TextField(_("备注"), blank=True)
-    recorded_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, verbose_name=_("登记人"), null=True, blank=True, on_delete=models.SET_NULL,
-        related_name="+",
-    )
+    recorded_by = acting_user(_("登记人"))
 
     history = HistoricalRecords(excluded_fields=["updated_at"])
 
@@ -473,10 +464,7 @@ class Transfer(TimeStampedModel):
     receipt_note = models.CharField(_("回执说明"), max_length=200, blank=True)
     cancelled_on = models.DateField(_("撤销日期"), null=True, blank=True)
     note = models.TextField(_("备注"), blank=True)
-    issued_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, verbose_name=_("经办人"), null=True, blank=True, on_delete=models.SET_NULL,
-        related_name="+",
-    )
+    issued_by = acting_user(_("经办人"))
 
     history = HistoricalRecords(excluded_fields=["updated_at"])
 
@@ -552,10 +540,7 @@ class InactivityHandling(TimeStampedModel):
     handled_on = models.DateField(_("处置日期"))
     measure = models.CharField(_("处置结果"), max_length=20, choices=Measure.choices)
     note = models.TextField(_("处置情况说明"))
-    handled_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, verbose_name=_("登记人"), null=True, blank=True, on_delete=models.SET_NULL,
-        related_name="+",
-    )
+    handled_by = acting_user(_("登记人"))
 
     history = HistoricalRecords(excluded_fields=["updated_at"])
 
