@@ -148,6 +148,11 @@ def allocate_seats(votes: dict, *, voters_present: int, seats: int) -> SeatOutco
     return SeatOutcome(elected=above, runoff=tied, runoff_seats=seats - len(above))
 
 
+def vacancy_overdue(since: date, today: date, months: int) -> bool:
+    """A seat empty since `since` has waited more than `months` calendar months for 补选."""
+    return today > since + relativedelta(months=months)
+
+
 def vacancy_since(term: TermFact, today: date) -> date | None:
     """The day the committee last fell below its seats and has stayed below, or None."""
     events: dict[date, int] = {}
@@ -272,7 +277,7 @@ def evaluate(facts: BranchFacts, policy, today: date) -> list[Finding]:
                         {"term_id": term.id, "due_end": due.isoformat(), "days_left": (due - today).days}))
 
         since = vacancy_since(term, today)
-        if since is not None and today > since + relativedelta(months=policy.vacancy_max_months):
+        if since is not None and vacancy_overdue(since, today, policy.vacancy_max_months):
             empty = term.seats - len(current)
             add(Finding("VACANCY", WARNING,
                         _("委员缺额%(n)s名，自%(since)s起超过%(m)s个月未补选。")
