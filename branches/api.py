@@ -10,11 +10,9 @@ from drf_spectacular.utils import OpenApiResponse, extend_schema, extend_schema_
 from rest_framework import mixins, permissions, viewsets
 from rest_framework.response import Response
 
-from members.models import Member
-
 from . import alert_api, scoping, services
 from .filters import BranchFilter, OrgUnitFilter, PartyGroupFilter
-from .selectors import branch_rule_findings, current_term_prefetch
+from .selectors import PARTY_STATUSES, branch_rule_findings, current_term_prefetch
 from .serializers import (
     ApiErrorSerializer,
     BranchDetailSerializer,
@@ -117,7 +115,7 @@ class BranchViewSet(viewsets.ReadOnlyModelViewSet):
         return (
             scoping.branches_visible_to(self.request.user)
             .select_related("parent")
-            .annotate(party_member_count=Count("members", filter=Q(members__status__in=Member.PARTY_STATUSES)))
+            .annotate(party_member_count=Count("members", filter=Q(members__status__in=PARTY_STATUSES)))
             .prefetch_related(current_term_prefetch())
         )
 
@@ -163,7 +161,7 @@ class PartyGroupViewSet(ScopedViewSetMixin, viewsets.ModelViewSet):
         return (
             scoping.party_groups_visible_to(self.request.user)
             .select_related("branch", "leader")
-            .annotate(member_count=Count("members", filter=Q(members__status__in=Member.PARTY_STATUSES)))
+            .annotate(member_count=Count("members", filter=Q(members__status__in=PARTY_STATUSES)))
         )
 
     def perform_create(self, serializer):

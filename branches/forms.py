@@ -9,9 +9,8 @@ from django.forms.boundfield import BoundField
 from django.forms.models import fields_for_model
 from django.utils.translation import gettext_lazy as _
 
-from members.models import Member
-
 from .models import CommitteeTerm, Election, ElectionCandidate, OrgUnit, PartyGroup, RoleTenure, TermAdjustment
+from .selectors import PARTY_STATUSES
 
 
 class DateInput(forms.DateInput):
@@ -118,7 +117,7 @@ class CommitteeTermForm(BootstrapForm):
 
 def branch_party_members(branch: OrgUnit):
     """Members who may sit on the committee, stand for election or lead a group."""
-    return Member.objects.filter(branch=branch, status__in=Member.PARTY_STATUSES).order_by("name", "pk")
+    return branch.members.filter(status__in=PARTY_STATUSES).order_by("name", "pk")  # members.Member.branch's reverse
 
 
 class RoleTenureStartForm(BootstrapForm):

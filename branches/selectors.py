@@ -7,10 +7,15 @@ from datetime import date
 from django.db.models import Count, Prefetch, Q, QuerySet
 from django.utils import timezone
 
-from members.models import Member
-
 from . import rules
 from .models import CommitteeTerm, Election, OrgUnit, PartyGroup, RoleTenure, RulePolicy, TermAdjustment
+
+# The member status codes the SPEC §2 rules count (members.Member.Status lives in
+# the app above; tests/test_layers.py holds the two equal). Branches reads members
+# only through the reverse relations that members' own FKs declare
+# (OrgUnit.members, PartyGroup.members), never by importing the members app.
+FULL_MEMBER, PROBATIONARY_MEMBER = "full", "probationary"
+PARTY_STATUSES = (PROBATIONARY_MEMBER, FULL_MEMBER)
 
 
 def today() -> date:
@@ -88,11 +93,11 @@ def branch_facts(branches) -> dict[int, rules.BranchFacts]:
     ids = [b.pk for b in branches]
     counts = defaultdict(dict)
     for row in (
-        Member.objects.filter(branch_id__in=ids, status__in=Member.PARTY_STATUSES)
-        .values("branch_id", "status")
-        .annotate(n=Count("id"))
+        OrgUnit.objects.filter(pk__in=ids, members__status__in=PARTY_STATUSES)
+        .values("pk", "members__status")
+        .annotate(n=Count("members"))
     ):
-        counts[row["branch_id"]][row["status"]] = row["n"]
+        counts[row["pk"]][row["members__status"]] = row["n"]
     terms = {
         t.org_unit_id: _term_fact(t)
         for t in CommitteeTerm.objects.filter(org_unit_id__in=ids, actual_end_date__isnull=True).prefetch_related(
@@ -114,8 +119,8 @@ def branch_facts(branches) -> dict[int, rules.BranchFacts]:
         PartyGroup.objects.filter(branch_id__in=ids)
         .select_related("leader")
         .annotate(
-            n=Count("members", filter=Q(members__status__in=Member.PARTY_STATUSES)),
-            full=Count("members", filter=Q(members__status=Member.Status.FULL)),
+            n=Count("members", filter=Q(members__status__in=PARTY_STATUSES)),
+            full=Count("members", filter=Q(members__status=FULL_MEMBER)),
         )
         .order_by("name")
     ):
@@ -126,7 +131,7 @@ def branch_facts(branches) -> dict[int, rules.BranchFacts]:
                 members=g.n,
                 full_members=g.full,
                 leader_name=g.leader.name if g.leader else None,
-                leader_is_probationary=bool(g.leader and g.leader.status == Member.Status.PROBATIONARY),
+                leader_is_probationary=bool(g.leader and g.leader.status == PROBATIONARY_MEMBER),
             )
         )
     return {
@@ -135,8 +140,8 @@ def branch_facts(branches) -> dict[int, rules.BranchFacts]:
             name=b.name,
             kind=b.kind,
             sector=b.sector,
-            full_members=counts[b.pk].get(Member.Status.FULL, 0),
-            probationary_members=counts[b.pk].get(Member.Status.PROBATIONARY, 0),
+            full_members=counts[b.pk].get(FULL_MEMBER, 0),
+            probationary_members=counts[b.pk].get(PROBATIONARY_MEMBER, 0),
             term=terms.get(b.pk),
             latest_election=elections.get(b.pk),
             groups=tuple(groups[b.pk]),

@@ -9,8 +9,6 @@ from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
-from members.models import Member
-
 from . import scoping
 from .models import CommitteeTerm, OrgUnit, PartyGroup, RoleTenure
 from .rules import TermStatus
@@ -304,17 +302,24 @@ def branches_editable_by(user):
     return scoping.org_units_editable_by(user).filter(kind__in=OrgUnit.BRANCH_KINDS)
 
 
+def members_of_visible_branches(user):
+    """The members of the branches the user sees, through the reverse relation
+    members.Member.branch declares (OrgUnit.members): branches imports no app above it."""
+    member = PartyGroup.leader.field.related_model
+    return member._default_manager.filter(branch__in=scoping.org_units_visible_to(user))
+
+
 class PartyGroupSerializer(serializers.ModelSerializer):
     branch = ScopedPrimaryKeyRelatedField(
         scope=branches_editable_by, queryset=OrgUnit.objects.all(), not_found=_("党支部不存在，或不在您的管理范围内。")
     )
     branch_name = serializers.CharField(source="branch.name", read_only=True)
     leader = ScopedPrimaryKeyRelatedField(
-        scope=scoping.members_visible_to,
+        scope=members_of_visible_branches,
         not_found=_("组长不存在，或不在您的管理范围内。"),
         allow_null=True,
         required=False,
-        queryset=Member.objects.all(),
+        queryset=PartyGroup.leader.field.related_model._default_manager.all(),
     )
     leader_name = serializers.CharField(source="leader.name", read_only=True, default=None)
     member_count = serializers.IntegerField(read_only=True)

@@ -10,9 +10,7 @@ from django.db import transaction
 from django.db.models import ProtectedError, Q
 from django.utils.translation import gettext as _
 
-from archives import filing
-from archives.models import BoxKind
-from members.models import Member
+from config import hooks
 
 from . import rules
 from .models import (
@@ -25,6 +23,15 @@ from .models import (
     RulePolicy,
     TermAdjustment,
 )
+
+# the 组织管理档案盒 (archives.models.BoxKind.ORGANIZATION): committee records file
+# themselves there through the archive's hook (config.hooks), never importing it
+ORGANIZATION_BOX = "organization"
+
+
+def archive_file(**record) -> None:
+    hooks.send("archive.file_record", **record)
+
 
 ORG_UNIT_FIELDS = ("name", "kind", "sector", "parent", "founded_on", "unit_name", "contact_phone", "address", "is_active")
 
@@ -88,10 +95,10 @@ def committee_term_open(
     term.full_clean()
     term.save()
     if election is None:  # a term opened by an election is filed with the election's record
-        filing.file_record(
+        archive_file(
             source=term,
             branch=org_unit,
-            box_kind=BoxKind.ORGANIZATION,
+            box_kind=ORGANIZATION_BOX,
             doc_kind="org_election",
             title=_("第%(n)s届委员会组成（任期自%(d)s起，委员职数%(seats)s名）")
             % {"n": number, "d": start_date.isoformat(), "seats": seats},
@@ -104,13 +111,13 @@ def committee_term_open(
 
 @transaction.atomic
 def role_tenure_start(
-    *, term: CommitteeTerm, member: Member, role: str, start_date: date, concurrent_role: str = ""
+    *, term: CommitteeTerm, member, role: str, start_date: date, concurrent_role: str = ""
 ) -> RoleTenure:
     if term.actual_end_date is not None:
         raise ValidationError(_("该届任期已结束，不能再任命委员。"))
     if member.branch_id != term.org_unit_id:
         raise ValidationError({"member": _("委员必须是本支部党员。")})
-    if member.status not in Member.PARTY_STATUSES:
+    if not member.is_party_member:
         raise ValidationError({"member": _("只有正式党员或预备党员可以担任委员。")})
     if start_date < term.start_date:
         raise ValidationError({"start_date": _("任职开始日期不能早于本届任期开始日期。")})
@@ -130,10 +137,10 @@ def role_tenure_start(
     tenure.full_clean()
     tenure.save()
     if start_date != term.start_date:  # the committee a term starts with is filed with the term / election
-        filing.file_record(
+        archive_file(
             source=tenure,
             branch=term.org_unit,
-            box_kind=BoxKind.ORGANIZATION,
+            box_kind=ORGANIZATION_BOX,
             doc_kind="org_committee_change",
             title=_("%(name)s任%(title)s") % {"name": member.name, "title": tenure.title},
             date=start_date,
@@ -155,10 +162,10 @@ def role_tenure_end(*, tenure: RoleTenure, end_date: date, reason: str = "") -> 
     tenure.full_clean()
     tenure.save(update_fields=["end_date", "end_reason", "updated_at"])
     title = _("%(name)s不再担任%(title)s") % {"name": tenure.member.name, "title": tenure.title}
-    filing.file_record(
+    archive_file(
         source=tenure,
         branch=tenure.term.org_unit,
-        box_kind=BoxKind.ORGANIZATION,
+        box_kind=ORGANIZATION_BOX,
         doc_kind="org_committee_change",
         title=f"{title}（{reason}）" if reason else title,
         date=end_date,
@@ -242,10 +249,10 @@ def _file_election(election: Election, *, term: CommitteeTerm | None) -> None:
         "present": election.voters_present,
         "invalid": "" if election.quorum_met else _("，到会人数不足，选举无效"),
     }
-    filing.file_record(
+    archive_file(
         source=election,
         branch=election.org_unit,
-        box_kind=BoxKind.ORGANIZATION,
+        box_kind=ORGANIZATION_BOX,
         doc_kind="org_election",
         title=title,
         date=election.date,
@@ -265,10 +272,10 @@ def term_adjustment_record(
     )
     adjustment.full_clean()
     adjustment.save()
-    filing.file_record(
+    archive_file(
         source=adjustment,
         branch=term.org_unit,
-        box_kind=BoxKind.ORGANIZATION,
+        box_kind=ORGANIZATION_BOX,
         doc_kind="org_election",
         title=_("%(kind)s批复（%(approver)s %(no)s）")
         % {"kind": adjustment.get_kind_display(), "approver": approver, "no": document_no},
@@ -280,7 +287,7 @@ def term_adjustment_record(
 
 
 @transaction.atomic
-def party_group_save(*, group: PartyGroup | None = None, branch: OrgUnit, name: str, leader: Member | None) -> PartyGroup:
+def party_group_save(*, group: PartyGroup | None = None, branch: OrgUnit, name: str, leader) -> PartyGroup:
     group = group or PartyGroup(branch=branch)
     group.name, group.leader = name, leader
     group.full_clean()

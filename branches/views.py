@@ -17,8 +17,7 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from members.models import Member
-from members.selectors import branch_member_work
+from config import hooks
 
 from . import forms, services
 from .models import (
@@ -39,9 +38,9 @@ from .scoping import (
     org_units_visible_to,
     scope_of,
 )
-from .selectors import branch_rule_findings
+from .selectors import PARTY_STATUSES, branch_rule_findings
 
-PARTY_MEMBERS = Q(members__status__in=Member.PARTY_STATUSES)
+PARTY_MEMBERS = Q(members__status__in=PARTY_STATUSES)
 
 
 @login_required
@@ -156,11 +155,7 @@ def branch_page_context(unit: OrgUnit) -> dict:
         .annotate(party_members=Count("members", filter=PARTY_MEMBERS), total=Count("members"))
         .order_by("name")
     )
-    status_counts = dict(
-        Member.objects.filter(branch=unit).values("status").annotate(n=Count("id")).values_list("status", "n")
-    )
-    on_roll = Member.objects.filter(branch=unit).exclude(status__in=Member.LEFT_STATUSES)
-    return {
+    context = {
         "today": today,
         "terms": terms,
         "current_term": current,
@@ -173,13 +168,12 @@ def branch_page_context(unit: OrgUnit) -> dict:
             (label, css, [f for f in findings if f.severity == sev]) for sev, label, css in severity_labels()
         ],
         "groups": groups,
-        "status_counts": [
-            (label, status_counts[value]) for value, label in Member.Status.choices if status_counts.get(value)
-        ],
-        "member_preview": on_roll.select_related("party_group").order_by("name", "pk")[:10],
-        "members_on_roll": sum(n for s, n in status_counts.items() if s not in Member.LEFT_STATUSES),
-        **branch_member_work(unit, on=today),  # 党费, 学时, six-month rule, 发展党员, transfers
     }
+    # the sections of the apps above (the members app: roster counts, 党费, 学时,
+    # six-month rule, 发展党员, transfers), registered on this hook
+    for extra in hooks.send("branches.page_context", unit, on=today):
+        context.update(extra)
+    return context
 
 
 def severity_labels():

@@ -17,10 +17,9 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from simple_history.utils import bulk_create_with_history
 
-from archives import filing, uploads
-from archives.models import BoxKind
 from branches.models import OrgUnit, PartyGroup
 from branches.selectors import committee_on
+from config import hooks, uploads
 from members.models import Member
 
 from . import compliance, selectors
@@ -509,7 +508,7 @@ def meeting_update(
     meeting = Meeting.objects.select_for_update().select_related("branch").get(pk=meeting.pk)
     if expected_version is not None and expected_version != meeting.version:
         raise ValidationError(_("该会议记录已被他人修改，请刷新页面后重新编辑。"))
-    filing.assert_editable(meeting)  # a meeting in a bound (合订) catalogue is frozen
+    hooks.check("archive.assert_editable", meeting)  # a meeting in a bound (合订) catalogue is frozen
     previous_rows = list(meeting.attendance.select_related("member"))
     kinds_before = list(meeting.kinds.values_list("kind", flat=True))
     prepared = _prepare(
@@ -531,17 +530,8 @@ def meeting_update(
 
 
 def _file_in_archive(meeting: Meeting, kinds: list[str], *, user=None, new: bool = False) -> None:
-    """File the meeting into the 组织生活档案盒: one entry per kind it counts for."""
-    group = meeting.party_group.name if meeting.party_group_id else ""
-    filing.file_record_set(
-        source=meeting,
-        branch=meeting.branch,
-        box_kind=BoxKind.LIFE,
-        date=meeting.date,
-        entries=filing.meeting_entries(kinds, meeting.topic, group),
-        user=user,
-        new=new,
-    )
+    """File the meeting into the 组织生活档案盒 (the archive's hook): one entry per kind it counts for."""
+    hooks.send("archive.file_meeting", meeting, kinds, user=user, new=new)
 
 
 @transaction.atomic
@@ -549,8 +539,8 @@ def meeting_delete(meeting: Meeting) -> None:
     """Delete a meeting record and take it out of the archive; a meeting in a
     bound (合订) catalogue cannot be deleted."""
     meeting = Meeting.objects.select_for_update().get(pk=meeting.pk)
-    filing.assert_editable(meeting)
-    filing.unfile_record(meeting)
+    hooks.check("archive.assert_editable", meeting)
+    hooks.send("archive.unfile_record", meeting)
     files = [(a.file.storage, a.file.name) for a in meeting.attachments.all()]
     meeting.delete()
     for storage, name in files:
@@ -586,7 +576,7 @@ def _save_attachment(meeting: Meeting, f, ctype: str, kind: str, user) -> Attach
 
 @transaction.atomic
 def attachment_add(meeting: Meeting, *, file, kind: str = Attachment.Kind.PHOTO, user=None) -> Attachment:
-    filing.assert_editable(meeting)
+    hooks.check("archive.assert_editable", meeting)
     try:
         _ext, ctype = validate_upload(file)
     except ValidationError as exc:
@@ -598,7 +588,7 @@ def attachment_add(meeting: Meeting, *, file, kind: str = Attachment.Kind.PHOTO,
 
 @transaction.atomic
 def attachment_delete(attachment: Attachment) -> None:
-    filing.assert_editable(attachment.meeting)  # part of a bound (合订) record
+    hooks.check("archive.assert_editable", attachment.meeting)  # part of a bound (合订) record
     storage, name = attachment.file.storage, attachment.file.name
     attachment.delete()
     transaction.on_commit(lambda: storage.delete(name))
@@ -614,7 +604,7 @@ def evaluation_grades_set(meeting: Meeting, *, grades: dict[int, str], user=None
     meeting = Meeting.objects.select_for_update().select_related("branch").get(pk=meeting.pk)
     if not meeting.kinds.filter(kind=Kind.EVALUATION).exists():
         raise ValidationError({"grades": [_("只有民主评议党员会议才能评定等次。")]})
-    filing.assert_editable(meeting)
+    hooks.check("archive.assert_editable", meeting)
     err = _Errors()
     members = {m.pk: m for m in Member.objects.filter(pk__in=list(grades))}
     valid = set(EvaluationGrade.Grade.values)

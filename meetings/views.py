@@ -21,7 +21,6 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
 
-from archives import filing
 from branches.models import OrgUnit, RoleTenure
 from branches.scoping import (
     branches_visible_to,
@@ -31,6 +30,7 @@ from branches.scoping import (
     org_units_visible_to,
 )
 from branches.selectors import committee_on
+from config import hooks
 
 from . import compliance as c
 from . import forms, selectors, services
@@ -401,7 +401,7 @@ def _display(field, value):
 def meeting_detail(request, pk):
     meeting = _visible_meeting(request, pk, selectors.meeting_detail(Meeting.objects.all()))
     attendance = list(meeting.attendance.all())
-    bound = filing.is_bound(meeting)  # 合订: corrections only as an addendum in the archive
+    bound = hooks.ask("archive.is_bound", meeting, default=False)  # 合订: corrections only as an addendum in the archive
     can_edit = can_edit_org_unit(request.user, meeting.branch) and not bound
     kinds = [k.kind for k in meeting.kinds.all()]
     return render(

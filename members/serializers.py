@@ -7,9 +7,9 @@ from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 from rest_framework.reverse import reverse
 
-from branches import scoping
 from branches.models import OrgUnit, PartyGroup
 from branches.serializers import ScopedPrimaryKeyRelatedField, branches_editable_by, enum_schema
+from members import scoping
 
 from .models import DevelopmentStep, DuesMonth, DuesRate, ImportRun, InactivityHandling, Member, Training, Transfer
 

@@ -9,7 +9,7 @@ from collections import defaultdict
 from dataclasses import dataclass
 from datetime import date
 
-from meetings.selectors import first_meeting_by_branch, last_attendance_of_branch_members
+from config import hooks
 
 from .. import rules
 from ..conf import six_month_limit
@@ -59,8 +59,9 @@ def six_month_cases(
     branch_ids = list(branch_ids)
     limit = six_month_limit() if limit is None else limit
     dues = dues_status(branch_ids, on=on) if dues is None else dues
-    last_seen = last_attendance_of_branch_members(branch_ids)
-    first_meetings = first_meeting_by_branch(branch_ids)
+    # the meeting records, through the hooks the meetings app registers (it sits above members)
+    last_seen = hooks.ask("meetings.last_attendance", branch_ids, default={})
+    first_meetings = hooks.ask("meetings.first_meeting", branch_ids, default={})
     arrived = arrivals(branch_ids)
     members = list(
         party_members_of(branch_ids).order_by("name", "id").values_list("id", "name", "branch_id", "join_date")

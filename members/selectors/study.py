@@ -11,7 +11,7 @@ from decimal import Decimal
 from django.db.models import Q, Sum
 
 from branches.models import RoleTenure
-from meetings.selectors import study_hours_of_branch_members
+from config import hooks
 
 from ..conf import StudyPolicy
 from ..models import Member, Training, TrainingParticipant
@@ -47,7 +47,7 @@ def study_hours(branch_ids, year: int, *, on: date) -> dict[int, list[StudyHours
     hours from meetings and trainings and the requirement. Four queries."""
     branch_ids = list(branch_ids)
     policy = StudyPolicy.current()
-    meetings = study_hours_of_branch_members(branch_ids, year)
+    meetings = hooks.ask("meetings.study_hours", branch_ids, year, default={})  # registered by the meetings app
     trainings = training_hours_by_member(branch_ids, year)
     committee = committee_members_on(branch_ids, study_reference_day(year, on))
     out: dict[int, list[StudyHours]] = {pk: [] for pk in branch_ids}

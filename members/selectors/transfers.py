@@ -9,7 +9,7 @@ from datetime import date
 
 from django.db.models import Q, QuerySet
 
-from branches import scoping
+from members import scoping
 
 from .. import rules
 from ..conf import TransferPolicy
