@@ -84,10 +84,12 @@ class OrgUnitViewSet(
         return scoping.org_units_visible_to(self.request.user).select_related("parent")
 
     def perform_create(self, serializer):
-        serializer.instance = services.org_unit_create(**serializer.validated_data)
+        serializer.instance = services.org_unit_create(actor=self.request.user, **serializer.validated_data)
 
     def perform_update(self, serializer):
-        serializer.instance = services.org_unit_update(serializer.instance, **serializer.validated_data)
+        serializer.instance = services.org_unit_update(
+            serializer.instance, actor=self.request.user, **serializer.validated_data
+        )
 
 
 @extend_schema_view(
@@ -166,12 +168,15 @@ class PartyGroupViewSet(ScopedViewSetMixin, viewsets.ModelViewSet):
 
     def perform_create(self, serializer):
         data = serializer.validated_data
-        group = services.party_group_save(branch=data["branch"], name=data["name"], leader=data.get("leader"))
+        group = services.party_group_save(
+            branch=data["branch"], name=data["name"], leader=data.get("leader"), actor=self.request.user
+        )
         serializer.instance = self.get_queryset().get(pk=group.pk)
 
     def perform_update(self, serializer):
         group, data = serializer.instance, serializer.validated_data
         group = services.party_group_save(
+            actor=self.request.user,
             group=group,
             branch=group.branch,
             name=data.get("name", group.name),
@@ -180,7 +185,7 @@ class PartyGroupViewSet(ScopedViewSetMixin, viewsets.ModelViewSet):
         serializer.instance = self.get_queryset().get(pk=group.pk)
 
     def perform_destroy(self, instance):
-        services.party_group_delete(group=instance)
+        services.party_group_delete(group=instance, actor=self.request.user)
 
 
 def register(router):

@@ -2,6 +2,7 @@
 rule findings for many branches in a fixed number of queries."""
 
 from collections import defaultdict
+from dataclasses import dataclass
 from datetime import date
 
 from django.db.models import Count, Prefetch, Q, QuerySet
@@ -49,11 +50,46 @@ def current_term_prefetch() -> Prefetch:
     )
 
 
+@dataclass(frozen=True)
+class SeatFact:
+    """A seat on a branch committee, as plain data."""
+
+    member_id: int
+    role: str
+    concurrent_role: str
+    term_id: int
+    start: date
+    end: date | None
+
+
+def in_office_on(day: date) -> Q:
+    """THE rule of "on the committee on a day", over RoleTenure: the tenure had
+    started and had not ended (a tenure ending that day still counts)."""
+    return Q(start_date__lte=day) & (Q(end_date__isnull=True) | Q(end_date__gte=day))
+
+
+def committee_in_office(branch_ids, day: date) -> dict[int, tuple[SeatFact, ...]]:
+    """THE selector of the committee in office on a day, for any number of
+    branches in one query: per branch id, its seats by role then start. Used by
+    the meeting form's roster, the 学时 requirement, the expected attendance of
+    a 支委会, and next by the scorecard."""
+    branch_ids = list(branch_ids)
+    out: dict[int, list[SeatFact]] = {pk: [] for pk in branch_ids}
+    for row in (
+        RoleTenure.objects.filter(in_office_on(day), term__org_unit_id__in=branch_ids)
+        .order_by("role", "start_date", "id")
+        .values_list("term__org_unit_id", "member_id", "role", "concurrent_role", "term_id", "start_date", "end_date")
+    ):
+        out.setdefault(row[0], []).append(SeatFact(*row[1:]))
+    return {pk: tuple(seats) for pk, seats in out.items()}
+
+
 def committee_on(unit: OrgUnit, day: date) -> list[RoleTenure]:
-    """Who sat on the committee on a given day ("the committee on 2025-03-01")."""
+    """Who sat on the committee on a given day ("the committee on 2025-03-01"),
+    as model instances for the callers that show or attach them; the same rule
+    as `committee_in_office`."""
     return list(
-        RoleTenure.objects.filter(term__org_unit=unit, start_date__lte=day)
-        .filter(Q(end_date__isnull=True) | Q(end_date__gte=day))
+        RoleTenure.objects.filter(in_office_on(day), term__org_unit=unit)
         .select_related("member", "term")
         .order_by("role", "start_date")
     )

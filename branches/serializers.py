@@ -60,7 +60,6 @@ class TermStatusField(serializers.ChoiceField):
 # --------------------------------------------------------------------- org units
 
 
-NO_PARENT = _("请选择上级党组织；只有系统管理员可以设立顶层党委。")
 
 
 class OrgUnitSerializer(serializers.ModelSerializer):
@@ -100,38 +99,8 @@ class OrgUnitSerializer(serializers.ModelSerializer):
         ]
         read_only_fields = ["path", "depth", "created_at", "updated_at"]
 
-    def _set_by_superior(self, value, field, message):
-        """A unit's kind and whether it is active are decided by the committee
-        above it (as its creation is), not by the unit's own officers."""
-        if self.instance is not None and value != getattr(self.instance, field):
-            user = request_user(self)
-            parent = self.instance.parent
-            allowed = scoping.can_create_child_unit(user, parent) if parent else getattr(user, "is_superuser", False)
-            if not allowed:
-                raise serializers.ValidationError(message)
-        return value
-
-    def validate_kind(self, kind):
-        return self._set_by_superior(kind, "kind", _("组织类型只能由上级党组织调整。"))
-
-    def validate_is_active(self, is_active):
-        return self._set_by_superior(is_active, "is_active", _("组织的撤销或恢复只能由上级党组织办理。"))
-
-    def validate_parent(self, parent):
-        user = request_user(self)
-        current = self.instance.parent if self.instance else None
-        if parent is None:
-            if (self.instance is None or current is not None) and not getattr(user, "is_superuser", False):
-                raise serializers.ValidationError(NO_PARENT)
-            return None
-        if parent != current and not scoping.can_create_child_unit(user, parent):
-            raise serializers.ValidationError(_("您无权在“%(name)s”下设立或调入下级组织。") % {"name": parent.name})
-        return parent
-
-    def validate(self, attrs):
-        if self.instance is None and "parent" not in attrs and not getattr(request_user(self), "is_superuser", False):
-            raise serializers.ValidationError({"parent": [NO_PARENT]})
-        return attrs
+    # who may set up, move, re-kind or revoke a unit is decided by
+    # branches.services.org_unit_create/org_unit_update (actor=), for the page and the API alike
 
 
 # --------------------------------------------------------------------- branches

@@ -258,7 +258,7 @@ def org_unit_create(request, pk):
     parent = editable_unit(request, pk, allowed=can_create_child_unit)
     form = forms.OrgUnitCreateForm(request.POST or None, initial={"sector": parent.sector})
     if request.method == "POST" and form.is_valid():
-        unit = forms.call_service(form, lambda: services.org_unit_create(parent=parent, **form.cleaned_data))
+        unit = forms.call_service(form, lambda: services.org_unit_create(actor=request.user, parent=parent, **form.cleaned_data))
         if unit:
             messages.success(request, _("已新建“%(name)s”。") % {"name": unit.name})
             return redirect(unit_url(unit))
@@ -272,10 +272,13 @@ def org_unit_update(request, pk):
     can_deactivate = unit.parent is not None and can_create_child_unit(request.user, unit.parent)
     form = forms.OrgUnitUpdateForm(request.POST or None, initial=initial, can_deactivate=can_deactivate)
     if request.method == "POST" and form.is_valid():
-        if forms.call_service(form, lambda: services.org_unit_update(unit, **form.cleaned_data)):
+        if forms.call_service(form, lambda: services.org_unit_update(unit, actor=request.user, **form.cleaned_data)):
             messages.success(request, _("已保存组织信息。"))
             return redirect(unit_url(unit))
-    return form_page(request, form, unit=unit, title=_("编辑组织信息"))
+    response = form_page(request, form, unit=unit, title=_("编辑组织信息"))
+    if request.method == "POST":
+        response.status_code = 400  # refused (e.g. a 支部书记 changing the kind): as the API answers
+    return response
 
 
 @login_required
@@ -283,7 +286,7 @@ def committee_term_open(request, pk):
     unit = editable_unit(request, pk, branch_only=True)
     form = forms.CommitteeTermForm(request.POST or None, initial={"start_date": timezone.localdate()})
     if request.method == "POST" and form.is_valid():
-        term = forms.call_service(form, lambda: services.committee_term_open(org_unit=unit, **form.cleaned_data))
+        term = forms.call_service(form, lambda: services.committee_term_open(org_unit=unit, actor=request.user, **form.cleaned_data))
         if term:
             messages.success(request, _("已登记第%(n)s届任期。") % {"n": term.number})
             return redirect(unit_url(unit, "committee"))
@@ -304,7 +307,7 @@ def role_tenure_start(request, pk):
         return redirect(unit_url(unit, "committee"))
     form = forms.RoleTenureStartForm(request.POST or None, branch=unit, initial={"start_date": timezone.localdate()})
     if request.method == "POST" and form.is_valid():
-        tenure = forms.call_service(form, lambda: services.role_tenure_start(term=term, **form.cleaned_data))
+        tenure = forms.call_service(form, lambda: services.role_tenure_start(term=term, actor=request.user, **form.cleaned_data))
         if tenure:
             messages.success(
                 request,
@@ -323,6 +326,7 @@ def role_tenure_end(request, pk, tenure_pk):
         done = forms.call_service(
             form,
             lambda: services.role_tenure_end(
+                actor=request.user,
                 tenure=tenure, end_date=form.cleaned_data["end_date"], reason=form.cleaned_data["end_reason"]
             ),
         )
@@ -349,7 +353,9 @@ def election_record(request, pk):
     formset = formset_class(data, prefix="candidates", form_kwargs={"branch": unit})
     if data is not None and form.is_valid() and formset.is_valid():
         election = forms.call_service(
-            form, lambda: services.election_record(org_unit=unit, candidates=formset.candidates(), **form.cleaned_data)
+            form, lambda: services.election_record(
+                org_unit=unit, candidates=formset.candidates(), actor=request.user, **form.cleaned_data
+            )
         )
         if election:
             if election.quorum_met:
@@ -377,7 +383,7 @@ def term_adjustment_record(request, pk):
         return redirect(unit_url(unit, "committee"))
     form = forms.TermAdjustmentForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
-        if forms.call_service(form, lambda: services.term_adjustment_record(term=term, **form.cleaned_data)):
+        if forms.call_service(form, lambda: services.term_adjustment_record(term=term, actor=request.user, **form.cleaned_data)):
             messages.success(request, _("已登记延期/提前换届批复。"))
             return redirect(unit_url(unit, "adjustments"))
     return form_page(
@@ -397,7 +403,7 @@ def party_group_edit(request, pk, group_pk=None):
     form = forms.PartyGroupForm(request.POST or None, branch=unit, initial=initial)
     if request.method == "POST" and form.is_valid():
         saved = forms.call_service(
-            form, lambda: services.party_group_save(group=group, branch=unit, **form.cleaned_data)
+            form, lambda: services.party_group_save(group=group, branch=unit, actor=request.user, **form.cleaned_data)
         )
         if saved:
             messages.success(request, _("已保存党小组“%(name)s”。") % {"name": saved.name})

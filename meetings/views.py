@@ -29,7 +29,7 @@ from branches.scoping import (
     org_units_editable_by,
     org_units_visible_to,
 )
-from branches.selectors import committee_on
+from branches.selectors import committee_in_office, committee_on
 from config import hooks
 
 from . import compliance as c
@@ -111,18 +111,23 @@ def _year_param(request) -> int:
 # ---------------------------------------------------------------- logging form
 
 
-def _roster_context(branch: OrgUnit, meeting: Meeting | None = None):
+def _roster_context(branch: OrgUnit, meeting: Meeting | None = None, *, day: dt.date | None = None):
     """Everyone who could be due, with what the page's script needs to narrow
     the list to who was due on the chosen date: the members who had joined by
-    then, the committee of that day, or a 党小组. The service decides anyway."""
+    then, the committee of that day, or a 党小组. The service decides anyway.
+    The role shown beside a name is the one in office on the meeting's date
+    (`day`: the date entered, else the meeting's, else today)."""
     members = selectors.roster(branch, on=timezone.localdate())
+    day = day or (meeting.date if meeting is not None else timezone.localdate())
     tenures = list(
-        RoleTenure.objects.filter(term__org_unit=branch).values_list("member_id", "start_date", "end_date", "role")
+        RoleTenure.objects.filter(term__org_unit=branch).values_list("member_id", "start_date", "end_date")
     )
-    spans, roles = {}, {}
-    for member_id, start, end, role in tenures:
+    spans = {}
+    for member_id, start, end in tenures:
         spans.setdefault(member_id, []).append([start.isoformat(), end.isoformat() if end else "9999-12-31"])
-        roles.setdefault(member_id, RoleTenure.Role(role).label)
+    roles = {}
+    for seat in committee_in_office([branch.pk], day)[branch.pk]:
+        roles.setdefault(seat.member_id, RoleTenure.Role(seat.role).label)
     absent = {}
     if meeting is not None:
         absent = {a.member_id: a for a in meeting.attendance.all() if a.status == Attendance.Status.ABSENT}
@@ -151,7 +156,8 @@ def _roster_context(branch: OrgUnit, meeting: Meeting | None = None):
 
 
 def _form_page(request, *, branch, form, formset, meeting=None, status=200):
-    roster = _roster_context(branch, meeting)
+    day = form.cleaned_data.get("date") if form.is_bound and hasattr(form, "cleaned_data") else None
+    roster = _roster_context(branch, meeting, day=day)
     if form.is_bound:
         ticked = set(form.data.getlist("absent"))
         for row in roster:
@@ -197,7 +203,7 @@ def meeting_create(request):
         if form.is_valid() and formset.is_valid():
             resolutions = [r for r in (f.to_input() for f in formset) if r]
             try:
-                meeting = services.meeting_record(branch=branch, user=request.user, **form.service_kwargs(resolutions))
+                meeting = services.meeting_record(branch=branch, user=request.user, actor=request.user, data=form.to_input(resolutions))
             except ValidationError as exc:
                 _put_errors(form, exc, extra_fields=("attendance", "observers", "resolutions", "kinds"))
             else:
@@ -272,9 +278,9 @@ def meeting_edit(request, pk):
             try:
                 meeting = services.meeting_update(
                     meeting,
-                    user=request.user,
+                    user=request.user, actor=request.user,
                     expected_version=form.cleaned_data.get("version"),
-                    **form.service_kwargs(resolutions),
+                    data=form.to_input(resolutions),
                 )
             except ValidationError as exc:
                 _put_errors(form, exc, extra_fields=("attendance", "observers", "resolutions", "kinds"))
@@ -434,7 +440,7 @@ def attachment_upload(request, pk):
     if form.is_valid():
         try:
             services.attachment_add(
-                meeting, file=form.cleaned_data["file"], kind=form.cleaned_data["kind"], user=request.user
+                meeting, file=form.cleaned_data["file"], kind=form.cleaned_data["kind"], user=request.user, actor=request.user
             )
         except ValidationError as exc:
             for m in exc.messages:
@@ -477,7 +483,7 @@ def attachment_delete(request, pk):
     attachment = get_object_or_404(Attachment.objects.select_related("meeting__branch"), pk=pk)
     meeting = _editable_meeting(request, attachment.meeting_id)
     try:
-        services.attachment_delete(attachment)
+        services.attachment_delete(attachment, actor=request.user)
     except ValidationError as exc:
         messages.error(request, " ".join(exc.messages))
     else:
@@ -504,7 +510,7 @@ def evaluation_grades(request, pk):
             if value:
                 grades[m.pk] = value
         try:
-            services.evaluation_grades_set(meeting, grades=grades, user=request.user)
+            services.evaluation_grades_set(meeting, grades=grades, user=request.user, actor=request.user)
         except ValidationError as exc:
             errors = exc.messages
             current = grades
@@ -606,7 +612,7 @@ def talk_create(request):
             talkee_id=d["talkee"].pk,
             place=d["place"],
             summary=d["summary"],
-            user=request.user,
+            user=request.user, actor=request.user,
         )
 
     return _record_create(request, form_class=forms.TalkForm, heading=_("登记谈心谈话"), save=save)
@@ -628,7 +634,7 @@ def report_create(request):
             date=d["date"],
             topic=d["topic"],
             content=d["content"],
-            user=request.user,
+            user=request.user, actor=request.user,
         )
 
     return _record_create(request, form_class=forms.MemberReportForm, heading=_("登记党员汇报"), save=save)

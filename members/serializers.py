@@ -388,7 +388,7 @@ class SixMonthCaseSerializer(serializers.Serializer):
 
     @extend_schema_field(OpenApiTypes.INT)
     def get_handling(self, case):
-        return case.handling.pk if case.handling else None
+        return case.handling_id
 
 
 class InactivityHandlingSerializer(serializers.ModelSerializer):

@@ -32,8 +32,8 @@ pytestmark = pytest.mark.django_db
 
 User = get_user_model()
 # this app's steps (tree, roster, committees and users); later apps' demo steps are tested with those apps
-# the roster steps: org tree, members, committees (later steps have their own tests)
-OWN_STEPS = [("branches", "seed"), ("members", "seed"), ("branches", "seed_committees")]
+# the roster steps: org tree, members, committees, logins (later steps have their own tests)
+OWN_STEPS = [("branches", "seed"), ("members", "seed"), ("branches", "seed_committees"), ("members", "link_users")]
 assert all(step in SEED_STEPS for step in OWN_STEPS)
 
 

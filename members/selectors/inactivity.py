@@ -28,11 +28,18 @@ class SixMonthCase:
     since: date  # first month of the streak
     months: int
     last: date | None  # last month paid / last meeting attended
-    handling: InactivityHandling | None
+    # the handling recorded for this streak, as plain values (none: not handled)
+    handling_id: int | None = None
+    measure: str = ""
+    handled_on: date | None = None
 
     @property
     def handled(self) -> bool:
-        return self.handling is not None
+        return self.handling_id is not None
+
+    @property
+    def measure_label(self) -> str:
+        return str(InactivityHandling.Measure(self.measure).label) if self.measure else ""
 
     @property
     def rule_label(self) -> str:
@@ -95,10 +102,16 @@ def six_month_cases(
                 since=s.since,
                 months=s.months,
                 last=last,
-                handling=handlings.get((member_id, rule, s.since)),
+                **_handling_facts(handlings.get((member_id, rule, s.since))),
             )
         )
     return out
+
+
+def _handling_facts(handling: InactivityHandling | None) -> dict:
+    if handling is None:
+        return {}
+    return {"handling_id": handling.pk, "measure": handling.measure, "handled_on": handling.handled_on}
 
 
 def member_cases(member, *, on: date) -> list[SixMonthCase]:
