@@ -13,7 +13,7 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
-from django.http import FileResponse, Http404
+from django.http import FileResponse, Http404, JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone
@@ -119,12 +119,6 @@ def _roster_context(branch: OrgUnit, meeting: Meeting | None = None, *, day: dt.
     (`day`: the date entered, else the meeting's, else today)."""
     members = selectors.roster(branch, on=timezone.localdate())
     day = day or (meeting.date if meeting is not None else timezone.localdate())
-    tenures = list(
-        RoleTenure.objects.filter(term__org_unit=branch).values_list("member_id", "start_date", "end_date")
-    )
-    spans = {}
-    for member_id, start, end in tenures:
-        spans.setdefault(member_id, []).append([start.isoformat(), end.isoformat() if end else "9999-12-31"])
     roles = {}
     for seat in committee_in_office([branch.pk], day)[branch.pk]:
         roles.setdefault(seat.member_id, RoleTenure.Role(seat.role).label)
@@ -143,10 +137,8 @@ def _roster_context(branch: OrgUnit, meeting: Meeting | None = None, *, day: dt.
         rows.append(
             {
                 "member": m,
-                "committee": json.dumps(spans.get(m.pk, [])),
                 "role": roles.get(m.pk, ""),
                 "group": m.party_group_id or "",
-                "joined": m.join_date.isoformat() if m.join_date else "",
                 "absent": a is not None,
                 "reason": a.absence_reason if a else "",
                 "note": a.note if a else "",
@@ -157,6 +149,7 @@ def _roster_context(branch: OrgUnit, meeting: Meeting | None = None, *, day: dt.
 
 def _form_page(request, *, branch, form, formset, meeting=None, status=200):
     day = form.cleaned_data.get("date") if form.is_bound and hasattr(form, "cleaned_data") else None
+    day = day or (meeting.date if meeting is not None else timezone.localdate())
     roster = _roster_context(branch, meeting, day=day)
     if form.is_bound:
         ticked = set(form.data.getlist("absent"))
@@ -174,6 +167,7 @@ def _form_page(request, *, branch, form, formset, meeting=None, status=200):
             "formset": formset,
             "meeting": meeting,
             "roster": roster,
+            "due": json.dumps(selectors.due_on(branch, day)),  # who must attend, per kind: the script applies it
             "reasons": Attendance.Reason.choices,
             "extra_errors": getattr(form, "extra_errors", {}),
             "max_mb": services.attachment_max_bytes() // services.MB,
@@ -181,6 +175,21 @@ def _form_page(request, *, branch, form, formset, meeting=None, status=200):
         },
         status=status,
     )
+
+
+@login_required
+def meeting_due(request):
+    """Who must attend on a date (`selectors.due_on`), for the logging form
+    when the date is changed: the page never decides it itself."""
+    branch_id = request.GET.get("branch", "")
+    if not branch_id.isdigit():
+        raise Http404
+    branch = _editable_branch(request, int(branch_id))
+    try:
+        day = dt.date.fromisoformat(request.GET.get("date", ""))
+    except ValueError:
+        return JsonResponse({"detail": _("日期格式不正确。")}, status=400)
+    return JsonResponse(selectors.due_on(branch, day))
 
 
 @login_required

@@ -347,3 +347,27 @@ def test_the_meeting_form_shows_the_roles_in_office_on_the_meetings_date(client,
     earlier = MeetingFactory(branch=branch, day=dt.date(2023, 6, 1))
     edit_form = _roles_on_the_form(client.get(reverse("meeting_edit", args=[earlier.pk])).content.decode())
     assert (edit_form[str(a.pk)], edit_form[str(b.pk)], edit_form[str(c.pk)]) == ("书记", "青年委员", "组织委员")
+
+
+def test_who_must_attend_is_decided_on_the_server_for_the_date_asked(client, secretary_of, user_with_role):
+    """The logging form's script applies these lists; it holds no rule of its own (P11)."""
+    branch, members = branch_with_members(full=4)
+    committee_for(branch, members[:2], start=dt.date(2024, 1, 1))
+    late = members[3]
+    late.join_date = dt.date(2025, 6, 1)
+    late.save()
+    client.force_login(secretary_of(branch))
+    url = reverse("meeting_due")
+
+    before = client.get(url, {"branch": branch.pk, "date": "2023-12-31"}).json()
+    after = client.get(url, {"branch": branch.pk, "date": "2025-06-01"}).json()
+
+    assert before["committee"] == [] and late.pk not in before["all"]
+    assert sorted(after["committee"]) == sorted(m.pk for m in members[:2]) and late.pk in after["all"]
+    assert client.get(url, {"branch": branch.pk, "date": "nonsense"}).status_code == 400
+    page = client.get(reverse("meeting_create") + f"?branch={branch.pk}").content.decode()
+    assert "data-due=" in page and "data-committee=" not in page
+
+    outsider = user_with_role(RoleAssignment.Role.BRANCH_SECRETARY, CommitteeFactory())
+    client.force_login(outsider)
+    assert client.get(url, {"branch": branch.pk, "date": "2025-06-01"}).status_code == 404
