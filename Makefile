@@ -20,7 +20,7 @@ help:
 	@echo "make run          安装依赖、迁移、载入演示数据，启动 Redis、Celery 与 Web 服务 (http://127.0.0.1:8000)"
 	@echo "make test         安装依赖并运行全部测试（可用时使用 PostgreSQL，否则 SQLite）"
 	@echo "make test-sqlite  在 SQLite 上运行全部测试"
-	@echo "make lint         ruff 检查"
+	@echo "make lint         ruff 检查与应用分层检查（import-linter）"
 	@echo "make bench        城市规模基准（需 PostgreSQL）"
 
 system-deps:
@@ -85,11 +85,13 @@ test-sqlite: setup redis
 
 _test:
 	$(BIN)/ruff check .
+	$(BIN)/lint-imports --no-cache
 	DATABASE_URL=sqlite://:memory: DJANGO_SETTINGS_MODULE=config.settings.test $(BIN)/python manage.py makemigrations --check --dry-run
 	$(BIN)/pytest -p no:cacheprovider
 
 lint: setup
 	$(BIN)/ruff check .
+	$(BIN)/lint-imports --no-cache
 
 format: setup
 	$(BIN)/ruff format .

@@ -12,6 +12,9 @@ from django.contrib import admin
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 
+from branches.models import CommitteeTerm, Election, RoleTenure, TermAdjustment
+from meetings.models import Meeting
+
 from . import filing, services
 from .models import Book, BoxType, Catalogue, Document, DocumentKind
 
@@ -221,9 +224,6 @@ def guard_filed_record_admin(model) -> None:
 
 
 def _guard_sources() -> None:
-    from branches.models import CommitteeTerm, Election, RoleTenure, TermAdjustment
-    from meetings.models import Meeting
-
     for model in (Meeting, Election, CommitteeTerm, RoleTenure, TermAdjustment):
         guard_filed_record_admin(model)
 

@@ -21,8 +21,9 @@ from datetime import date, datetime, time, timedelta
 
 from django.utils import timezone
 
-from branches.models import CommitteeTerm, Election, RoleTenure, TermAdjustment
-from members.models import Member
+from branches.models import CommitteeTerm, Election, PartyGroup, RoleTenure, TermAdjustment
+from meetings.models import Meeting, MeetingKind
+from members.models import DevelopmentStep, DuesMonth, Member, Transfer
 
 from .filing import FilingItem, file_records_bulk, meeting_entries
 from .models import Book, BoxKind, BoxType, Catalogue, Document, DocumentKind
@@ -105,8 +106,6 @@ def seed(ctx) -> None:
 
 
 def _record_items(ids: list[int]) -> list[FilingItem]:
-    from meetings.models import Meeting, MeetingKind
-
     # every meeting is filed (also those of a third year at city scale), as logging them would have
     kinds = defaultdict(list)
     for meeting_id, kind in (
@@ -201,8 +200,6 @@ def _record_items(ids: list[int]) -> list[FilingItem]:
 def _member_record_items(ids: list[int]) -> list[FilingItem]:
     """The 党员管理档案盒 records, as members.services.archive files them one by
     one: a branch's month of dues, transfer letters, development steps."""
-    from members.models import DevelopmentStep, DuesMonth, Transfer
-
     items = []
     months = DuesMonth.objects.filter(branch_id__in=ids).values_list("branch_id", "month").distinct()
     for branch_id, month in months.order_by("branch_id", "month"):
@@ -311,8 +308,6 @@ def _bind(ids, years, today, box_days, diligence, showcase) -> int:
 
 
 def _books(branches, years, today, diligence) -> int:
-    from branches.models import PartyGroup
-
     ids = [b.pk for b in branches]
     groups = defaultdict(list)
     for pk, branch_id in PartyGroup.objects.filter(branch_id__in=ids).values_list("id", "branch_id"):

@@ -580,3 +580,17 @@ def meeting_entries(kinds: Iterable[str], topic: str, group_name: str = "") -> l
             label = f"{label}（{group_name}）"
         out.append((kind, code, f"{label}：{topic}"))
     return out
+
+
+def file_meeting(meeting, kinds: Iterable[str], *, user=None, new: bool = False) -> list[Document]:
+    """File a meeting into the 组织生活档案盒: one entry per kind it counts for."""
+    group = meeting.party_group.name if meeting.party_group_id else ""
+    return file_record_set(
+        source=meeting,
+        branch=meeting.branch,
+        box_kind=BoxKind.LIFE,
+        date=meeting.date,
+        entries=meeting_entries(kinds, meeting.topic, group),
+        user=user,
+        new=new,
+    )

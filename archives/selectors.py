@@ -15,6 +15,7 @@ from django.utils.translation import gettext as _
 from branches.models import CommitteeTerm, OrgUnit, PartyGroup, RulePolicy
 from branches.scoping import org_units_visible_to
 from members.models import Member
+from members.selectors import dues_year
 
 from . import completeness as c
 from .models import TERM_BOXES, Book, BoxKind, BoxType, Catalogue, Document, DocumentKind
@@ -94,8 +95,6 @@ def kind_rules() -> list[c.KindRule]:
 def _dues_cards(branch_ids: list[int], year: int, today) -> dict[int, c.DuesCards]:
     """The 党费证 is the per-member view of the dues ledger (SPEC §3): a member's
     card for the year is complete when every month owed up to `today` is settled."""
-    from members.selectors import dues_year
-
     out = {}
     for pk, rows in dues_year(branch_ids, year, on=today).items():
         owing = [r for r in rows if r.due_months]

@@ -15,8 +15,6 @@ from rest_framework import mixins, permissions, viewsets
 from rest_framework.decorators import action
 from rest_framework.response import Response
 
-from members.models import Member
-
 from . import alert_api, rules, scoping, services
 from .filters import BranchFilter, OrgUnitFilter, PartyGroupFilter, within_subtree
 from .models import CommitteeTerm, Election, ElectionCandidate, RoleTenure, RulePolicy, TermAdjustment
@@ -30,7 +28,14 @@ from .org_serializers import (
     TermAdjustmentSerializer,
     VacancySerializer,
 )
-from .selectors import branch_facts, branch_rule_findings, committee_on, current_term_prefetch, today
+from .selectors import (
+    PARTY_STATUSES,
+    branch_facts,
+    branch_rule_findings,
+    committee_on,
+    current_term_prefetch,
+    today,
+)
 from .serializers import (
     ApiErrorSerializer,
     BranchDetailSerializer,
@@ -102,10 +107,12 @@ class OrgUnitViewSet(
         return scoping.org_units_visible_to(self.request.user).select_related("parent")
 
     def perform_create(self, serializer):
-        serializer.instance = services.org_unit_create(**serializer.validated_data)
+        serializer.instance = services.org_unit_create(actor=self.request.user, **serializer.validated_data)
 
     def perform_update(self, serializer):
-        serializer.instance = services.org_unit_update(serializer.instance, **serializer.validated_data)
+        serializer.instance = services.org_unit_update(
+            serializer.instance, actor=self.request.user, **serializer.validated_data
+        )
 
 
 @extend_schema_view(
@@ -133,7 +140,7 @@ class BranchViewSet(viewsets.ReadOnlyModelViewSet):
         return (
             scoping.branches_visible_to(self.request.user)
             .select_related("parent")
-            .annotate(party_member_count=Count("members", filter=Q(members__status__in=Member.PARTY_STATUSES)))
+            .annotate(party_member_count=Count("members", filter=Q(members__status__in=PARTY_STATUSES)))
             .prefetch_related(current_term_prefetch())
         )
 
@@ -194,17 +201,20 @@ class PartyGroupViewSet(ScopedViewSetMixin, viewsets.ModelViewSet):
         return (
             scoping.party_groups_visible_to(self.request.user)
             .select_related("branch", "leader")
-            .annotate(member_count=Count("members", filter=Q(members__status__in=Member.PARTY_STATUSES)))
+            .annotate(member_count=Count("members", filter=Q(members__status__in=PARTY_STATUSES)))
         )
 
     def perform_create(self, serializer):
         data = serializer.validated_data
-        group = services.party_group_save(branch=data["branch"], name=data["name"], leader=data.get("leader"))
+        group = services.party_group_save(
+            branch=data["branch"], name=data["name"], leader=data.get("leader"), actor=self.request.user
+        )
         serializer.instance = self.get_queryset().get(pk=group.pk)
 
     def perform_update(self, serializer):
         group, data = serializer.instance, serializer.validated_data
         group = services.party_group_save(
+            actor=self.request.user,
             group=group,
             branch=group.branch,
             name=data.get("name", group.name),
@@ -213,7 +223,7 @@ class PartyGroupViewSet(ScopedViewSetMixin, viewsets.ModelViewSet):
         serializer.instance = self.get_queryset().get(pk=group.pk)
 
     def perform_destroy(self, instance):
-        services.party_group_delete(group=instance)
+        services.party_group_delete(group=instance, actor=self.request.user)
 
 
 # --------------------------------------------------------------------- committee records
@@ -285,7 +295,8 @@ class CommitteeTermViewSet(CreateAndReadViewSet):
     def perform_create(self, serializer):
         data = serializer.validated_data
         term = services.committee_term_open(
-            org_unit=data["org_unit"], start_date=data["start_date"], seats=data["seats"], notes=data.get("notes", "")
+            org_unit=data["org_unit"], start_date=data["start_date"], seats=data["seats"], notes=data.get("notes", ""),
+            actor=self.request.user,
         )
         self.created(serializer, term)
 
@@ -317,7 +328,7 @@ class RoleTenureViewSet(CreateAndReadViewSet):
         data = serializer.validated_data
         tenure = services.role_tenure_start(
             term=data["term"], member=data["member"], role=data["role"], start_date=data["start_date"],
-            concurrent_role=data.get("concurrent_role", ""),
+            concurrent_role=data.get("concurrent_role", ""), actor=self.request.user,
         )
         self.created(serializer, tenure)
 
@@ -331,7 +342,7 @@ class RoleTenureViewSet(CreateAndReadViewSet):
         data = RoleTenureEndSerializer(data=request.data)
         data.is_valid(raise_exception=True)
         services.role_tenure_end(tenure=tenure, end_date=data.validated_data["end_date"],
-                                 reason=data.validated_data["reason"])
+                                 reason=data.validated_data["reason"], actor=request.user)
         return Response(self.get_serializer(self.get_queryset().get(pk=tenure.pk)).data)
 
 
@@ -370,6 +381,7 @@ class ElectionViewSet(CreateAndReadViewSet):
             voters_due=data["voters_due"], voters_present=data["voters_present"], seats=data.get("seats"),
             notes=data.get("notes", ""),
             candidates=[{"member": c["member"], "votes": c["votes"], "role": c.get("role")} for c in data["candidates"]],
+            actor=self.request.user,
         )
         self.created(serializer, election)
 
@@ -402,7 +414,7 @@ class TermAdjustmentViewSet(CreateAndReadViewSet):
         adjustment = services.term_adjustment_record(
             term=data["term"], kind=data.get("kind", TermAdjustment.Kind.POSTPONE), approver=data["approver"],
             approval_date=data["approval_date"], document_no=data["document_no"],
-            new_due_end_date=data["new_due_end_date"], reason=data.get("reason", ""),
+            new_due_end_date=data["new_due_end_date"], reason=data.get("reason", ""), actor=self.request.user,
         )
         self.created(serializer, adjustment)
 

@@ -42,6 +42,7 @@ from django.utils import timezone
 from simple_history.utils import bulk_create_with_history, bulk_update_with_history
 
 from . import rules
+from .demo_names import FEMALE, MALE, SURNAMES, person_name
 from .models import (
     CommitteeTerm,
     Election,
@@ -168,6 +169,7 @@ class SeedContext:
     terms: dict[int, CommitteeTerm] = field(default_factory=dict)  # current term by org unit pk
     tenures: dict[int, list[RoleTenure]] = field(default_factory=dict)  # current term's tenures by org unit pk
     users: dict[str, object] = field(default_factory=dict)  # username -> User
+    demo_members: dict[str, object] = field(default_factory=dict)  # username -> the member a login belongs to
     counts: Counter = field(default_factory=Counter)
 
     def __post_init__(self):
@@ -356,8 +358,6 @@ def _branch_name(rng, sector: str, committee: UnitSpec) -> tuple[str, str, bool]
     place = committee.place or "城关"
     if sector == Sector.VILLAGE:
         if rng.random() < 0.6:
-            from members.demo import SURNAMES
-
             village = _weighted(rng, SURNAMES[:40]) + rng.choice(VILLAGE_SUFFIXES)
         else:
             village = rng.choice(VILLAGE_WORDS)
@@ -831,9 +831,6 @@ def _demo_members(ctx: SeedContext) -> dict[str, object]:
 
 
 def _create_users(ctx: SeedContext) -> None:
-    from members.demo import person_name
-    from members.models import Member
-
     rng = ctx.sub_rng("users")
     User = get_user_model()
     password = make_password(DEMO_PASSWORD)  # hashed once: every demo user has the same known password
@@ -841,7 +838,7 @@ def _create_users(ctx: SeedContext) -> None:
     users = []
     for username, _label, _grant, _anchor in DEMO_USERS:
         member = linked.get(username)
-        gender = member.gender if member else rng.choice((Member.Gender.MALE, Member.Gender.FEMALE))
+        gender = member.gender if member else rng.choice((MALE, FEMALE))
         name = member.name if member else person_name(rng, gender, rng.randint(1968, 1990))
         superuser = username == "admin"
         users.append(User(username=username, first_name=name, password=password, is_staff=superuser,
@@ -855,13 +852,7 @@ def _create_users(ctx: SeedContext) -> None:
         if grant and unit is not None:
             grants.append(RoleAssignment(user=ctx.users[username], role=grant, org_unit=unit))
     RoleAssignment.objects.bulk_create(grants)
-
-    members = []
-    for username, member in linked.items():
-        member.user = ctx.users[username]
-        members.append(member)
-    bulk_update_with_history(members, Member, ["user"], batch_size=BATCH,
-                             default_change_reason="演示数据：关联登录账号")
+    ctx.demo_members = linked  # the members app's step links them to their logins (members.demo.link_users)
 
 
 def login_rows() -> list[tuple[str, str, str, str]]:

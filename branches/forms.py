@@ -9,9 +9,8 @@ from django.forms.boundfield import BoundField
 from django.forms.models import fields_for_model
 from django.utils.translation import gettext_lazy as _
 
-from members.models import Member
-
 from .models import CommitteeTerm, Election, ElectionCandidate, OrgUnit, PartyGroup, RoleTenure, TermAdjustment
+from .selectors import FULL_MEMBER, PARTY_STATUSES
 
 
 class DateInput(forms.DateInput):
@@ -117,14 +116,14 @@ class CommitteeTermForm(BootstrapForm):
 
 
 def branch_party_members(branch: OrgUnit):
-    """Members who may lead a group (the rule engine flags a 预备党员 leader)."""
-    return Member.objects.filter(branch=branch, status__in=Member.PARTY_STATUSES).order_by("name", "pk")
+    """Members who may sit on the committee, stand for election or lead a group."""
+    return branch.members.filter(status__in=PARTY_STATUSES).order_by("name", "pk")  # members.Member.branch's reverse
 
 
 def branch_full_members(branch: OrgUnit):
     """Members who may stand for election or sit on the committee: 正式党员 only,
     预备党员 have no right to be elected (党章 第七条)."""
-    return Member.objects.filter(branch=branch, status=Member.Status.FULL).order_by("name", "pk")
+    return branch.members.filter(status=FULL_MEMBER).order_by("name", "pk")
 
 
 class RoleTenureStartForm(BootstrapForm):

@@ -6,15 +6,14 @@ are in `branches.services`, which the views call."""
 from django.utils.translation import gettext_lazy as _
 from rest_framework import serializers
 
-from members.models import Member
-
 from . import scoping
-from .models import CommitteeTerm, Election, ElectionCandidate, OrgUnit, TermAdjustment
-from .serializers import ScopedPrimaryKeyRelatedField, TenureSerializer
-
-
-def branches_editable_by(user):
-    return scoping.org_units_editable_by(user).filter(kind__in=OrgUnit.BRANCH_KINDS)
+from .models import CommitteeTerm, Election, ElectionCandidate, OrgUnit, RoleTenure, TermAdjustment
+from .serializers import (
+    ScopedPrimaryKeyRelatedField,
+    TenureSerializer,
+    branches_editable_by,
+    members_of_visible_branches,
+)
 
 
 def terms_editable_by(user):
@@ -34,7 +33,7 @@ def scoped_branch():
 
 def scoped_member(**kwargs):
     return ScopedPrimaryKeyRelatedField(
-        scope=scoping.members_visible_to, queryset=Member.objects.all(), not_found=MEMBER_NOT_FOUND, **kwargs
+        scope=members_of_visible_branches, queryset=RoleTenure.member.field.related_model._default_manager.all(), not_found=MEMBER_NOT_FOUND, **kwargs
     )
 
 

@@ -4,7 +4,8 @@ branch data asks here, never ad hoc in a view (SPEC §1).
 - 支部书记 / 支部委员: their 党支部 (read and edit).
 - 党委/党总支管理员, 组织部: their org unit's whole subtree (read and edit).
 - 验收组成员: the subtree of the unit they are bound to (read only).
-- 党员: their own member record (read only).
+- 党员: their own member record (read only; `members.scoping` holds the
+  member rules, built on these).
 - 系统管理员 (superuser): everything.
 """
 
@@ -12,6 +13,7 @@ from dataclasses import dataclass, field
 from functools import reduce
 from operator import or_
 
+from django.contrib.auth import get_user_model
 from django.db.models import Q, QuerySet
 
 from .models import OrgUnit, PartyGroup, RoleAssignment
@@ -63,10 +65,8 @@ def scope_of(user) -> Scope:
         )
     )
     member_id = None
-    if not user.is_superuser:
-        from members.models import Member
-
-        member_id = Member.objects.filter(user=user).values_list("pk", flat=True).first()
+    if not user.is_superuser:  # through the reverse relation members.Member.user declares (related_name="member")
+        member_id = get_user_model().objects.filter(pk=user.pk).values_list("member", flat=True).first()
     scope = Scope(is_superuser=user.is_superuser, grants=grants, member_id=member_id)
     user._dzb_scope = scope
     return scope
@@ -107,39 +107,6 @@ def can_create_child_unit(user, parent: OrgUnit) -> bool:
 
 def party_groups_visible_to(user) -> QuerySet[PartyGroup]:
     return PartyGroup.objects.filter(branch__in=org_units_visible_to(user))
-
-
-def members_visible_to(user):
-    from members.models import Member
-
-    scope = scope_of(user)
-    if scope.is_superuser:
-        return Member.objects.all()
-    q = scope.units_q()
-    parts = []
-    if q is not None:
-        parts.append(Q(branch__in=OrgUnit.objects.filter(q)))
-    if scope.member_id:
-        parts.append(Q(pk=scope.member_id))
-    return Member.objects.filter(reduce(or_, parts)) if parts else Member.objects.none()
-
-
-def members_editable_by(user):
-    from members.models import Member
-
-    return Member.objects.filter(branch__in=org_units_editable_by(user))
-
-
-def can_edit_member(user, member) -> bool:
-    return can_edit_org_unit(user, member.branch)
-
-
-def can_reveal_id_number(user, member) -> bool:
-    """Full ID numbers: the branch's 书记, the superior committee and 组织部, the member themself."""
-    scope = scope_of(user)
-    if scope.is_superuser or (scope.member_id and scope.member_id == member.pk):
-        return True
-    return scope.covers(member.branch, RoleAssignment.ID_NUMBER_ROLES)
 
 
 def home_unit_for(user) -> OrgUnit | None:

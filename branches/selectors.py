@@ -2,15 +2,21 @@
 rule findings for many branches in a fixed number of queries."""
 
 from collections import defaultdict
+from dataclasses import dataclass
 from datetime import date
 
 from django.db.models import Count, Prefetch, Q, QuerySet
 from django.utils import timezone
 
-from members.models import Member
-
 from . import rules
 from .models import CommitteeTerm, Election, OrgUnit, PartyGroup, RoleTenure, RulePolicy, TermAdjustment
+
+# The member status codes the SPEC §2 rules count (members.Member.Status lives in
+# the app above; tests/test_layers.py holds the two equal). Branches reads members
+# only through the reverse relations that members' own FKs declare
+# (OrgUnit.members, PartyGroup.members), never by importing the members app.
+FULL_MEMBER, PROBATIONARY_MEMBER = "full", "probationary"
+PARTY_STATUSES = (PROBATIONARY_MEMBER, FULL_MEMBER)
 
 
 def today() -> date:
@@ -44,11 +50,46 @@ def current_term_prefetch() -> Prefetch:
     )
 
 
+@dataclass(frozen=True)
+class SeatFact:
+    """A seat on a branch committee, as plain data."""
+
+    member_id: int
+    role: str
+    concurrent_role: str
+    term_id: int
+    start: date
+    end: date | None
+
+
+def in_office_on(day: date) -> Q:
+    """THE rule of "on the committee on a day", over RoleTenure: the tenure had
+    started and had not ended (a tenure ending that day still counts)."""
+    return Q(start_date__lte=day) & (Q(end_date__isnull=True) | Q(end_date__gte=day))
+
+
+def committee_in_office(branch_ids, day: date) -> dict[int, tuple[SeatFact, ...]]:
+    """THE selector of the committee in office on a day, for any number of
+    branches in one query: per branch id, its seats by role then start. Used by
+    the meeting form's roster, the 学时 requirement, the expected attendance of
+    a 支委会, and next by the scorecard."""
+    branch_ids = list(branch_ids)
+    out: dict[int, list[SeatFact]] = {pk: [] for pk in branch_ids}
+    for row in (
+        RoleTenure.objects.filter(in_office_on(day), term__org_unit_id__in=branch_ids)
+        .order_by("role", "start_date", "id")
+        .values_list("term__org_unit_id", "member_id", "role", "concurrent_role", "term_id", "start_date", "end_date")
+    ):
+        out.setdefault(row[0], []).append(SeatFact(*row[1:]))
+    return {pk: tuple(seats) for pk, seats in out.items()}
+
+
 def committee_on(unit: OrgUnit, day: date) -> list[RoleTenure]:
-    """Who sat on the committee on a given day ("the committee on 2025-03-01")."""
+    """Who sat on the committee on a given day ("the committee on 2025-03-01"),
+    as model instances for the callers that show or attach them; the same rule
+    as `committee_in_office`."""
     return list(
-        RoleTenure.objects.filter(term__org_unit=unit, start_date__lte=day)
-        .filter(Q(end_date__isnull=True) | Q(end_date__gte=day))
+        RoleTenure.objects.filter(in_office_on(day), term__org_unit=unit)
         .select_related("member", "term")
         .order_by("role", "start_date")
     )
@@ -70,7 +111,7 @@ def _term_fact(term: CommitteeTerm) -> rules.TermFact:
                 end=t.end_date,
                 full_member_date=t.member.full_member_date,
                 concurrent_role=t.concurrent_role,
-                is_probationary=t.member.status == Member.Status.PROBATIONARY,
+                is_probationary=t.member.status == PROBATIONARY_MEMBER,
             )
             for t in term.tenures.all()
         ),
@@ -89,11 +130,11 @@ def branch_facts(branches) -> dict[int, rules.BranchFacts]:
     ids = [b.pk for b in branches]
     counts = defaultdict(dict)
     for row in (
-        Member.objects.filter(branch_id__in=ids, status__in=Member.PARTY_STATUSES)
-        .values("branch_id", "status")
-        .annotate(n=Count("id"))
+        OrgUnit.objects.filter(pk__in=ids, members__status__in=PARTY_STATUSES)
+        .values("pk", "members__status")
+        .annotate(n=Count("members"))
     ):
-        counts[row["branch_id"]][row["status"]] = row["n"]
+        counts[row["pk"]][row["members__status"]] = row["n"]
     terms = {
         t.org_unit_id: _term_fact(t)
         for t in CommitteeTerm.objects.filter(org_unit_id__in=ids, actual_end_date__isnull=True).prefetch_related(
@@ -115,8 +156,8 @@ def branch_facts(branches) -> dict[int, rules.BranchFacts]:
         PartyGroup.objects.filter(branch_id__in=ids)
         .select_related("leader")
         .annotate(
-            n=Count("members", filter=Q(members__status__in=Member.PARTY_STATUSES)),
-            full=Count("members", filter=Q(members__status=Member.Status.FULL)),
+            n=Count("members", filter=Q(members__status__in=PARTY_STATUSES)),
+            full=Count("members", filter=Q(members__status=FULL_MEMBER)),
         )
         .order_by("name")
     ):
@@ -127,7 +168,7 @@ def branch_facts(branches) -> dict[int, rules.BranchFacts]:
                 members=g.n,
                 full_members=g.full,
                 leader_name=g.leader.name if g.leader else None,
-                leader_is_probationary=bool(g.leader and g.leader.status == Member.Status.PROBATIONARY),
+                leader_is_probationary=bool(g.leader and g.leader.status == PROBATIONARY_MEMBER),
             )
         )
     return {
@@ -136,8 +177,8 @@ def branch_facts(branches) -> dict[int, rules.BranchFacts]:
             name=b.name,
             kind=b.kind,
             sector=b.sector,
-            full_members=counts[b.pk].get(Member.Status.FULL, 0),
-            probationary_members=counts[b.pk].get(Member.Status.PROBATIONARY, 0),
+            full_members=counts[b.pk].get(FULL_MEMBER, 0),
+            probationary_members=counts[b.pk].get(PROBATIONARY_MEMBER, 0),
             term=terms.get(b.pk),
             latest_election=elections.get(b.pk),
             groups=tuple(groups[b.pk]),

@@ -9,8 +9,6 @@ from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
-from members.models import Member
-
 from . import scoping
 from .models import CommitteeTerm, OrgUnit, PartyGroup, RoleTenure
 from .rules import TermStatus
@@ -62,7 +60,6 @@ class TermStatusField(serializers.ChoiceField):
 # --------------------------------------------------------------------- org units
 
 
-NO_PARENT = _("请选择上级党组织；只有系统管理员可以设立顶层党委。")
 
 
 class OrgUnitSerializer(serializers.ModelSerializer):
@@ -102,38 +99,8 @@ class OrgUnitSerializer(serializers.ModelSerializer):
         ]
         read_only_fields = ["path", "depth", "created_at", "updated_at"]
 
-    def _set_by_superior(self, value, field, message):
-        """A unit's kind and whether it is active are decided by the committee
-        above it (as its creation is), not by the unit's own officers."""
-        if self.instance is not None and value != getattr(self.instance, field):
-            user = request_user(self)
-            parent = self.instance.parent
-            allowed = scoping.can_create_child_unit(user, parent) if parent else getattr(user, "is_superuser", False)
-            if not allowed:
-                raise serializers.ValidationError(message)
-        return value
-
-    def validate_kind(self, kind):
-        return self._set_by_superior(kind, "kind", _("组织类型只能由上级党组织调整。"))
-
-    def validate_is_active(self, is_active):
-        return self._set_by_superior(is_active, "is_active", _("组织的撤销或恢复只能由上级党组织办理。"))
-
-    def validate_parent(self, parent):
-        user = request_user(self)
-        current = self.instance.parent if self.instance else None
-        if parent is None:
-            if (self.instance is None or current is not None) and not getattr(user, "is_superuser", False):
-                raise serializers.ValidationError(NO_PARENT)
-            return None
-        if parent != current and not scoping.can_create_child_unit(user, parent):
-            raise serializers.ValidationError(_("您无权在“%(name)s”下设立或调入下级组织。") % {"name": parent.name})
-        return parent
-
-    def validate(self, attrs):
-        if self.instance is None and "parent" not in attrs and not getattr(request_user(self), "is_superuser", False):
-            raise serializers.ValidationError({"parent": [NO_PARENT]})
-        return attrs
+    # who may set up, move, re-kind or revoke a unit is decided by
+    # branches.services.org_unit_create/org_unit_update (actor=), for the page and the API alike
 
 
 # --------------------------------------------------------------------- branches
@@ -304,17 +271,24 @@ def branches_editable_by(user):
     return scoping.org_units_editable_by(user).filter(kind__in=OrgUnit.BRANCH_KINDS)
 
 
+def members_of_visible_branches(user):
+    """The members of the branches the user sees, through the reverse relation
+    members.Member.branch declares (OrgUnit.members): branches imports no app above it."""
+    member = PartyGroup.leader.field.related_model
+    return member._default_manager.filter(branch__in=scoping.org_units_visible_to(user))
+
+
 class PartyGroupSerializer(serializers.ModelSerializer):
     branch = ScopedPrimaryKeyRelatedField(
         scope=branches_editable_by, queryset=OrgUnit.objects.all(), not_found=_("党支部不存在，或不在您的管理范围内。")
     )
     branch_name = serializers.CharField(source="branch.name", read_only=True)
     leader = ScopedPrimaryKeyRelatedField(
-        scope=scoping.members_visible_to,
+        scope=members_of_visible_branches,
         not_found=_("组长不存在，或不在您的管理范围内。"),
         allow_null=True,
         required=False,
-        queryset=Member.objects.all(),
+        queryset=PartyGroup.leader.field.related_model._default_manager.all(),
     )
     leader_name = serializers.CharField(source="leader.name", read_only=True, default=None)
     member_count = serializers.IntegerField(read_only=True)

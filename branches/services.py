@@ -5,16 +5,14 @@ these and hold no rules themselves."""
 from datetime import date
 
 from dateutil.relativedelta import relativedelta
-from django.core.exceptions import ValidationError
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.db.models import ProtectedError, Q
 from django.utils.translation import gettext as _
 
-from archives import filing
-from archives.models import BoxKind
-from members.models import Member
+from config import hooks
 
-from . import rules
+from . import rules, scoping
 from .models import (
     CommitteeTerm,
     Election,
@@ -25,21 +23,82 @@ from .models import (
     RulePolicy,
     TermAdjustment,
 )
+from .selectors import FULL_MEMBER, PROBATIONARY_MEMBER
+
+# the 组织管理档案盒 (archives.models.BoxKind.ORGANIZATION): committee records file
+# themselves there through the archive's hook (config.hooks), never importing it
+ORGANIZATION_BOX = "organization"
+
+
+def archive_file(**record) -> None:
+    hooks.send("archive.file_record", **record)
+
 
 ORG_UNIT_FIELDS = ("name", "kind", "sector", "parent", "founded_on", "unit_name", "contact_phone", "address", "is_active")
 
 
+def require_edit(actor, unit: OrgUnit) -> None:
+    """The permission every write on a unit's records checks (branches.scoping):
+    `actor` edits `unit`. `actor=None` is a system caller (a command, the demo)."""
+    if actor is not None and not scoping.can_edit_org_unit(actor, unit):
+        raise PermissionDenied
+
+
+NO_PARENT = _("请选择上级党组织；只有系统管理员可以设立顶层党委。")
+
+
+def _may_set_up_under(actor, parent: OrgUnit | None) -> bool:
+    """Setting up, moving, re-kinding or revoking a unit is for the committee
+    above it (a superuser at the top); `actor=None` is a system caller
+    (a command, the demo) and may."""
+    if actor is None:
+        return True
+    if parent is None:
+        return bool(getattr(actor, "is_superuser", False))
+    return scoping.can_create_child_unit(actor, parent)
+
+
 @transaction.atomic
-def org_unit_create(**data) -> OrgUnit:
+def org_unit_create(*, actor=None, **data) -> OrgUnit:
+    """`actor` (the user, None for a system caller) must be the committee above `parent`."""
+    parent = data.get("parent")
+    if actor is not None and parent is None and not getattr(actor, "is_superuser", False):
+        raise ValidationError({"parent": NO_PARENT})
+    if parent is not None and not _may_set_up_under(actor, parent):
+        raise ValidationError({"parent": _("您无权在“%(name)s”下设立或调入下级组织。") % {"name": parent.name}})
     unit = OrgUnit(**{k: v for k, v in data.items() if k in ORG_UNIT_FIELDS})
     unit.full_clean(exclude=["path", "depth"])
     unit.save()
     return unit
 
 
+# fields only the committee above a unit may change, with the refusal
+SET_BY_SUPERIOR = {
+    "kind": _("组织类型只能由上级党组织调整。"),
+    "is_active": _("组织的撤销或恢复只能由上级党组织办理。"),
+}
+
+
 @transaction.atomic
-def org_unit_update(unit: OrgUnit, **data) -> OrgUnit:
+def org_unit_update(unit: OrgUnit, *, actor=None, **data) -> OrgUnit:
+    """Edit a unit. `actor` (the user, None for a system caller) must edit the
+    unit; its kind and whether it is active are decided by the committee above
+    it, as is a move under another parent — for every caller, page or API."""
     unit = OrgUnit.objects.select_for_update().get(pk=unit.pk)
+    require_edit(actor, unit)
+    refused = {
+        field: message
+        for field, message in SET_BY_SUPERIOR.items()
+        if field in data and data[field] != getattr(unit, field) and not _may_set_up_under(actor, unit.parent)
+    }
+    if refused:
+        raise ValidationError(refused)
+    if "parent" in data and data["parent"] != unit.parent:
+        parent = data["parent"]
+        if parent is None and actor is not None and not getattr(actor, "is_superuser", False):
+            raise ValidationError({"parent": NO_PARENT})
+        if parent is not None and not _may_set_up_under(actor, parent):
+            raise ValidationError({"parent": _("您无权在“%(name)s”下设立或调入下级组织。") % {"name": parent.name}})
     for key, value in data.items():
         if key in ORG_UNIT_FIELDS:
             setattr(unit, key, value)
@@ -60,9 +119,10 @@ def term_due_end(unit: OrgUnit, start: date, policies: dict | None = None) -> da
 
 @transaction.atomic
 def committee_term_open(
-    *, org_unit: OrgUnit, start_date: date, seats: int, election: Election | None = None, notes: str = ""
+    *, org_unit: OrgUnit, start_date: date, seats: int, election: Election | None = None, notes: str = "", actor=None
 ) -> CommitteeTerm:
     """Open a new term; the open one, if any, ends the day before."""
+    require_edit(actor, org_unit)
     OrgUnit.objects.select_for_update().filter(pk=org_unit.pk).first()
     if not org_unit.is_branch and org_unit.kind != OrgUnit.Kind.GENERAL_BRANCH:
         raise ValidationError({"org_unit": _("此处只登记党支部、党总支的委员会任期。")})
@@ -88,10 +148,10 @@ def committee_term_open(
     term.full_clean()
     term.save()
     if election is None:  # a term opened by an election is filed with the election's record
-        filing.file_record(
+        archive_file(
             source=term,
             branch=org_unit,
-            box_kind=BoxKind.ORGANIZATION,
+            box_kind=ORGANIZATION_BOX,
             doc_kind="org_election",
             title=_("第%(n)s届委员会组成（任期自%(d)s起，委员职数%(seats)s名）")
             % {"n": number, "d": start_date.isoformat(), "seats": seats},
@@ -104,8 +164,9 @@ def committee_term_open(
 
 @transaction.atomic
 def role_tenure_start(
-    *, term: CommitteeTerm, member: Member, role: str, start_date: date, concurrent_role: str = ""
+    *, term: CommitteeTerm, member, role: str, start_date: date, concurrent_role: str = "", actor=None
 ) -> RoleTenure:
+    require_edit(actor, term.org_unit)
     if term.actual_end_date is not None:
         raise ValidationError(_("该届任期已结束，不能再任命委员。"))
     _check_may_be_elected(member, term.org_unit, field="member", what=_("委员"))
@@ -127,10 +188,10 @@ def role_tenure_start(
     tenure.full_clean()
     tenure.save()
     if start_date != term.start_date:  # the committee a term starts with is filed with the term / election
-        filing.file_record(
+        archive_file(
             source=tenure,
             branch=term.org_unit,
-            box_kind=BoxKind.ORGANIZATION,
+            box_kind=ORGANIZATION_BOX,
             doc_kind="org_committee_change",
             title=_("%(name)s任%(title)s") % {"name": member.name, "title": tenure.title},
             date=start_date,
@@ -142,7 +203,8 @@ def role_tenure_start(
 
 
 @transaction.atomic
-def role_tenure_end(*, tenure: RoleTenure, end_date: date, reason: str = "") -> RoleTenure:
+def role_tenure_end(*, tenure: RoleTenure, end_date: date, reason: str = "", actor=None) -> RoleTenure:
+    require_edit(actor, tenure.term.org_unit)
     tenure = RoleTenure.objects.select_for_update().get(pk=tenure.pk)
     if tenure.end_date is not None:
         raise ValidationError(_("该任职已结束。"))
@@ -152,10 +214,10 @@ def role_tenure_end(*, tenure: RoleTenure, end_date: date, reason: str = "") -> 
     tenure.full_clean()
     tenure.save(update_fields=["end_date", "end_reason", "updated_at"])
     title = _("%(name)s不再担任%(title)s") % {"name": tenure.member.name, "title": tenure.title}
-    filing.file_record(
+    archive_file(
         source=tenure,
         branch=tenure.term.org_unit,
-        box_kind=BoxKind.ORGANIZATION,
+        box_kind=ORGANIZATION_BOX,
         doc_kind="org_committee_change",
         title=f"{title}（{reason}）" if reason else title,
         date=end_date,
@@ -165,17 +227,17 @@ def role_tenure_end(*, tenure: RoleTenure, end_date: date, reason: str = "") -> 
     return tenure
 
 
-def _check_may_be_elected(member: Member, org_unit: OrgUnit, *, field: str, what) -> None:
+def _check_may_be_elected(member, org_unit: OrgUnit, *, field: str, what) -> None:
     """Only 正式党员 of the branch may be elected or hold a committee seat:
     预备党员 have no right to elect or be elected (党章 第七条, SPEC §11)."""
     if member.branch_id != org_unit.pk:
         raise ValidationError({field: _("%(what)s%(name)s不是本支部党员。") % {"what": what, "name": member.name}})
-    if member.status == Member.Status.PROBATIONARY:
+    if member.status == PROBATIONARY_MEMBER:
         raise ValidationError(
             {field: _("%(name)s是预备党员，没有选举权和被选举权，不能作为%(what)s（党章第七条）。")
              % {"name": member.name, "what": what}}
         )
-    if member.status != Member.Status.FULL:
+    if member.status != FULL_MEMBER:
         raise ValidationError({field: _("%(name)s不是正式党员，不能作为%(what)s。") % {"name": member.name, "what": what}})
 
 
@@ -207,6 +269,7 @@ def election_record(
     kind: str = Election.Kind.GENERAL,
     seats: int | None = None,
     notes: str = "",
+    actor=None,
 ) -> Election:
     """Record a 换届选举 or 补选. The record is kept either way; only a valid
     one (quorum > 4/5) opens a new term (换届) or fills seats (补选).
@@ -216,6 +279,7 @@ def election_record(
     voters present, seats go by votes, highest first (差额选举); candidates
     tied for the last seat take none, and that seat is recorded as open for
     another round (另行选举). Only 正式党员 may be candidates."""
+    require_edit(actor, org_unit)
     if voters_present > voters_due:
         raise ValidationError({"voters_present": _("实到人数不能多于应到人数。")})
     if not candidates:
@@ -284,10 +348,10 @@ def _file_election(election: Election, *, term: CommitteeTerm | None) -> None:
     }
     if election.runoff_seats:
         title += _("，%(n)s个名额票数相同需另行选举") % {"n": election.runoff_seats}
-    filing.file_record(
+    archive_file(
         source=election,
         branch=election.org_unit,
-        box_kind=BoxKind.ORGANIZATION,
+        box_kind=ORGANIZATION_BOX,
         doc_kind="org_election",
         title=title,
         date=election.date,
@@ -299,18 +363,19 @@ def _file_election(election: Election, *, term: CommitteeTerm | None) -> None:
 @transaction.atomic
 def term_adjustment_record(
     *, term: CommitteeTerm, kind: str, approver: str, approval_date: date, document_no: str,
-    new_due_end_date: date, reason: str = "",
+    new_due_end_date: date, reason: str = "", actor=None,
 ) -> TermAdjustment:
+    require_edit(actor, term.org_unit)
     adjustment = TermAdjustment(
         term=term, kind=kind, approver=approver, approval_date=approval_date, document_no=document_no,
         new_due_end_date=new_due_end_date, reason=reason,
     )
     adjustment.full_clean()
     adjustment.save()
-    filing.file_record(
+    archive_file(
         source=adjustment,
         branch=term.org_unit,
-        box_kind=BoxKind.ORGANIZATION,
+        box_kind=ORGANIZATION_BOX,
         doc_kind="org_election",
         title=_("%(kind)s批复（%(approver)s %(no)s）")
         % {"kind": adjustment.get_kind_display(), "approver": approver, "no": document_no},
@@ -322,7 +387,8 @@ def term_adjustment_record(
 
 
 @transaction.atomic
-def party_group_save(*, group: PartyGroup | None = None, branch: OrgUnit, name: str, leader: Member | None) -> PartyGroup:
+def party_group_save(*, group: PartyGroup | None = None, branch: OrgUnit, name: str, leader, actor=None) -> PartyGroup:
+    require_edit(actor, branch)
     group = group or PartyGroup(branch=branch)
     group.name, group.leader = name, leader
     group.full_clean()
@@ -330,9 +396,10 @@ def party_group_save(*, group: PartyGroup | None = None, branch: OrgUnit, name: 
     return group
 
 
-def party_group_delete(*, group: PartyGroup) -> None:
+def party_group_delete(*, group: PartyGroup, actor=None) -> None:
     """Dissolve a 党小组: its members stay in the branch (party_group is SET_NULL);
     a group with records (meetings) cannot be deleted."""
+    require_edit(actor, group.branch)
     try:
         with transaction.atomic():
             group.delete()

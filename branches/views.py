@@ -17,8 +17,7 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from members.models import Member
-from members.selectors import branch_member_work
+from config import hooks
 
 from . import forms, services
 from .models import (
@@ -39,9 +38,9 @@ from .scoping import (
     org_units_visible_to,
     scope_of,
 )
-from .selectors import branch_rule_findings
+from .selectors import FULL_MEMBER, PARTY_STATUSES, branch_rule_findings
 
-PARTY_MEMBERS = Q(members__status__in=Member.PARTY_STATUSES)
+PARTY_MEMBERS = Q(members__status__in=PARTY_STATUSES)
 
 
 @login_required
@@ -156,11 +155,7 @@ def branch_page_context(unit: OrgUnit) -> dict:
         .annotate(party_members=Count("members", filter=PARTY_MEMBERS), total=Count("members"))
         .order_by("name")
     )
-    status_counts = dict(
-        Member.objects.filter(branch=unit).values("status").annotate(n=Count("id")).values_list("status", "n")
-    )
-    on_roll = Member.objects.filter(branch=unit).exclude(status__in=Member.LEFT_STATUSES)
-    return {
+    context = {
         "today": today,
         "terms": terms,
         "current_term": current,
@@ -173,13 +168,12 @@ def branch_page_context(unit: OrgUnit) -> dict:
             (label, css, [f for f in findings if f.severity == sev]) for sev, label, css in severity_labels()
         ],
         "groups": groups,
-        "status_counts": [
-            (label, status_counts[value]) for value, label in Member.Status.choices if status_counts.get(value)
-        ],
-        "member_preview": on_roll.select_related("party_group").order_by("name", "pk")[:10],
-        "members_on_roll": sum(n for s, n in status_counts.items() if s not in Member.LEFT_STATUSES),
-        **branch_member_work(unit, on=today),  # 党费, 学时, six-month rule, 发展党员, transfers
     }
+    # the sections of the apps above (the members app: roster counts, 党费, 学时,
+    # six-month rule, 发展党员, transfers), registered on this hook
+    for extra in hooks.send("branches.page_context", unit, on=today):
+        context.update(extra)
+    return context
 
 
 def severity_labels():
@@ -264,7 +258,7 @@ def org_unit_create(request, pk):
     parent = editable_unit(request, pk, allowed=can_create_child_unit)
     form = forms.OrgUnitCreateForm(request.POST or None, initial={"sector": parent.sector})
     if request.method == "POST" and form.is_valid():
-        unit = forms.call_service(form, lambda: services.org_unit_create(parent=parent, **form.cleaned_data))
+        unit = forms.call_service(form, lambda: services.org_unit_create(actor=request.user, parent=parent, **form.cleaned_data))
         if unit:
             messages.success(request, _("已新建“%(name)s”。") % {"name": unit.name})
             return redirect(unit_url(unit))
@@ -278,10 +272,13 @@ def org_unit_update(request, pk):
     can_deactivate = unit.parent is not None and can_create_child_unit(request.user, unit.parent)
     form = forms.OrgUnitUpdateForm(request.POST or None, initial=initial, can_deactivate=can_deactivate)
     if request.method == "POST" and form.is_valid():
-        if forms.call_service(form, lambda: services.org_unit_update(unit, **form.cleaned_data)):
+        if forms.call_service(form, lambda: services.org_unit_update(unit, actor=request.user, **form.cleaned_data)):
             messages.success(request, _("已保存组织信息。"))
             return redirect(unit_url(unit))
-    return form_page(request, form, unit=unit, title=_("编辑组织信息"))
+    response = form_page(request, form, unit=unit, title=_("编辑组织信息"))
+    if request.method == "POST":
+        response.status_code = 400  # refused (e.g. a 支部书记 changing the kind): as the API answers
+    return response
 
 
 @login_required
@@ -289,7 +286,7 @@ def committee_term_open(request, pk):
     unit = editable_unit(request, pk, branch_only=True)
     form = forms.CommitteeTermForm(request.POST or None, initial={"start_date": timezone.localdate()})
     if request.method == "POST" and form.is_valid():
-        term = forms.call_service(form, lambda: services.committee_term_open(org_unit=unit, **form.cleaned_data))
+        term = forms.call_service(form, lambda: services.committee_term_open(org_unit=unit, actor=request.user, **form.cleaned_data))
         if term:
             messages.success(request, _("已登记第%(n)s届任期。") % {"n": term.number})
             return redirect(unit_url(unit, "committee"))
@@ -310,7 +307,7 @@ def role_tenure_start(request, pk):
         return redirect(unit_url(unit, "committee"))
     form = forms.RoleTenureStartForm(request.POST or None, branch=unit, initial={"start_date": timezone.localdate()})
     if request.method == "POST" and form.is_valid():
-        tenure = forms.call_service(form, lambda: services.role_tenure_start(term=term, **form.cleaned_data))
+        tenure = forms.call_service(form, lambda: services.role_tenure_start(term=term, actor=request.user, **form.cleaned_data))
         if tenure:
             messages.success(
                 request,
@@ -329,6 +326,7 @@ def role_tenure_end(request, pk, tenure_pk):
         done = forms.call_service(
             form,
             lambda: services.role_tenure_end(
+                actor=request.user,
                 tenure=tenure, end_date=form.cleaned_data["end_date"], reason=form.cleaned_data["end_reason"]
             ),
         )
@@ -351,12 +349,14 @@ def election_record(request, pk):
     unit = editable_unit(request, pk, branch_only=True)
     formset_class = forms.candidate_formset(candidate_rows(request))
     data = request.POST if request.method == "POST" else None
-    voters = Member.objects.filter(branch=unit, status=Member.Status.FULL).count()  # 预备党员 do not vote
+    voters = unit.members.filter(status=FULL_MEMBER).count()  # 预备党员 do not vote (members.Member.branch reverse)
     form = forms.ElectionForm(data, initial={"date": timezone.localdate(), "voters_due": voters or None})
     formset = formset_class(data, prefix="candidates", form_kwargs={"branch": unit})
     if data is not None and form.is_valid() and formset.is_valid():
         election = forms.call_service(
-            form, lambda: services.election_record(org_unit=unit, candidates=formset.candidates(), **form.cleaned_data)
+            form, lambda: services.election_record(
+                org_unit=unit, candidates=formset.candidates(), actor=request.user, **form.cleaned_data
+            )
         )
         if election:
             if election.quorum_met:
@@ -389,7 +389,7 @@ def term_adjustment_record(request, pk):
         return redirect(unit_url(unit, "committee"))
     form = forms.TermAdjustmentForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
-        if forms.call_service(form, lambda: services.term_adjustment_record(term=term, **form.cleaned_data)):
+        if forms.call_service(form, lambda: services.term_adjustment_record(term=term, actor=request.user, **form.cleaned_data)):
             messages.success(request, _("已登记延期/提前换届批复。"))
             return redirect(unit_url(unit, "adjustments"))
     return form_page(
@@ -409,7 +409,7 @@ def party_group_edit(request, pk, group_pk=None):
     form = forms.PartyGroupForm(request.POST or None, branch=unit, initial=initial)
     if request.method == "POST" and form.is_valid():
         saved = forms.call_service(
-            form, lambda: services.party_group_save(group=group, branch=unit, **form.cleaned_data)
+            form, lambda: services.party_group_save(group=group, branch=unit, actor=request.user, **form.cleaned_data)
         )
         if saved:
             messages.success(request, _("已保存党小组“%(name)s”。") % {"name": saved.name})

@@ -74,7 +74,7 @@ class MeetingViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.
         data = s.MeetingInputSerializer(data=request.data)
         data.is_valid(raise_exception=True)
         branch = branch_for_write(request.user, data.validated_data["branch"])
-        meeting = services.meeting_record(branch=branch, user=request.user, **data.service_kwargs())
+        meeting = services.meeting_record(branch=branch, user=request.user, actor=request.user, data=data.to_input())
         meeting = selectors.meeting_detail(Meeting.objects.all()).get(pk=meeting.pk)
         return Response(
             s.MeetingDetailSerializer(meeting, context={"request": request}).data, status=status.HTTP_201_CREATED
@@ -92,7 +92,7 @@ class MeetingViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.
         if data.validated_data["branch"] != meeting.branch_id:
             raise serializers.ValidationError({"branch": [_("不能把会议记录移到其他党支部。")]})
         services.meeting_update(
-            meeting, user=request.user, expected_version=data.validated_data["version"], **data.service_kwargs()
+            meeting, user=request.user, actor=request.user, expected_version=data.validated_data["version"], data=data.to_input()
         )
         meeting = selectors.meeting_detail(Meeting.objects.all()).get(pk=meeting.pk)
         return Response(s.MeetingDetailSerializer(meeting, context={"request": request}).data)
@@ -109,7 +109,7 @@ class MeetingViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.
         data = s.AttachmentInputSerializer(data=request.data)
         data.is_valid(raise_exception=True)
         attachment = services.attachment_add(
-            meeting, file=data.validated_data["file"], kind=data.validated_data["kind"], user=request.user
+            meeting, file=data.validated_data["file"], kind=data.validated_data["kind"], user=request.user, actor=request.user
         )
         return Response(
             s.AttachmentSerializer(attachment, context={"request": request}).data, status=status.HTTP_201_CREATED
@@ -125,7 +125,7 @@ class MeetingViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.
         data = s.GradesInputSerializer(data=request.data)
         data.is_valid(raise_exception=True)
         rows = services.evaluation_grades_set(
-            meeting, grades={g["member"]: g["grade"] for g in data.validated_data["grades"]}, user=request.user
+            meeting, grades={g["member"]: g["grade"] for g in data.validated_data["grades"]}, user=request.user, actor=request.user
         )
         return Response(s.GradeSerializer(rows, many=True).data)
 
@@ -185,7 +185,7 @@ class TalkRecordViewSet(_BranchRecordViewSet):
             talkee_id=d["talkee"],
             place=d["place"],
             summary=d["summary"],
-            user=user,
+            user=user, actor=user,
         )
 
 
@@ -201,7 +201,7 @@ class MemberReportViewSet(_BranchRecordViewSet):
 
     def record(self, branch, d, user):
         return services.member_report_record(
-            branch=branch, member_id=d["member"], date=d["date"], topic=d["topic"], content=d["content"], user=user
+            branch=branch, member_id=d["member"], date=d["date"], topic=d["topic"], content=d["content"], user=user, actor=user
         )
 
 

@@ -20,8 +20,8 @@ from dataclasses import dataclass, field
 from datetime import date
 from functools import lru_cache
 
-from django.utils.translation import get_language
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_noop
 
 HELD, MISSING, UPCOMING, NOT_APPLICABLE = "held", "missing", "upcoming", "not_applicable"
 STATUSES = (HELD, MISSING, UPCOMING, NOT_APPLICABLE)
@@ -48,8 +48,11 @@ def quorum_met(expected: int, present: int) -> bool:
 
 @dataclass(frozen=True)
 class Period:
+    """A period as plain data: its key is the code; the label is rendered when
+    read, in the reader's language (a result computed at night in a Celery task
+    reads the same in Chinese and English the next morning)."""
+
     key: str  # "2025-03", "2025-Q1", "2025-H1", "2025"
-    label: str  # "3月", "第一季度", "上半年", "2025年"
     start: date
     end: date
     first_month: int
@@ -58,30 +61,45 @@ class Period:
     def contains(self, day: date) -> bool:
         return self.start <= day <= self.end
 
+    @property
+    def label(self) -> str:  # "3月", "第一季度", "上半年", "2025年"
+        return render_period(self.key)
+
+
+def render_period(key: str) -> str:
+    """The short label of a period key in the active language."""
+    year, _sep, rest = key.partition("-")
+    if not rest:
+        return _("%(y)s年") % {"y": int(year)}
+    if rest[0] == "Q":
+        return (_("第一季度"), _("第二季度"), _("第三季度"), _("第四季度"))[int(rest[1:]) - 1]
+    if rest[0] == "H":
+        return _("上半年") if rest == "H1" else _("下半年")
+    return _("%(m)s月") % {"m": int(rest)}
+
 
 def periods_of(year: int, period: str) -> tuple[Period, ...]:
     """The periods of a year for a frequency (month / quarter / half_year / year)."""
-    return _periods(year, period, get_language())
+    return _periods(year, period)
 
 
 @lru_cache(maxsize=512)
-def _periods(year: int, period: str, language: str | None) -> tuple[Period, ...]:
-    # cached per language: the labels are translated, and thousands of branches share them
+def _periods(year: int, period: str) -> tuple[Period, ...]:
+    # language-free, so thousands of branches share one tuple whatever the reader's language
     months = MONTHS_PER_PERIOD[period]
     out = []
     for i, first in enumerate(range(1, 13, months)):
         last = first + months - 1
         start, end = date(year, first, 1), date(year, last, monthrange(year, last)[1])
         if period == "month":
-            key, label = f"{year}-{first:02d}", _("%(m)s月") % {"m": first}
+            key = f"{year}-{first:02d}"
         elif period == "quarter":
             key = f"{year}-Q{i + 1}"
-            label = (_("第一季度"), _("第二季度"), _("第三季度"), _("第四季度"))[i]
         elif period == "half_year":
-            key, label = f"{year}-H{i + 1}", _("上半年") if i == 0 else _("下半年")
+            key = f"{year}-H{i + 1}"
         else:
-            key, label = f"{year}", _("%(y)s年") % {"y": year}
-        out.append(Period(key=key, label=label, start=start, end=end, first_month=first, months=months))
+            key = f"{year}"
+        out.append(Period(key=key, start=start, end=end, first_month=first, months=months))
     return tuple(out)
 
 
@@ -242,11 +260,35 @@ class Cell:
     excluded_ids: tuple[int, ...] = ()
     # who is still missing (talk pairs, member reports), for the explanation
     missing: tuple[str, ...] = ()
-    note: str = ""
+    # the explanation as a code and its parameters, rendered when read (`note`)
+    note_code: str = ""
+    note_params: tuple[tuple[str, object], ...] = ()
 
     @property
     def record_ids(self) -> tuple[int, ...]:
         return self.meeting_ids
+
+    @property
+    def note(self) -> str:
+        return render_note(self.note_code, dict(self.note_params))
+
+
+# the explanations of a cell, by code; rendered in the reader's language
+NOTES = {
+    "quorum_excluded": gettext_noop("另有%(n)s次%(kind)s未达法定人数，不计入。"),
+    "no_secretary": gettext_noop("未录入书记任职，无法认定书记讲党课。"),
+    "no_talk_pairs": gettext_noop("没有支委或党员，无需谈心谈话。"),
+    "talk_pairs": gettext_noop("已谈%(done)s对，应谈%(all)s对。"),
+    "no_members": gettext_noop("没有党员。"),
+    "reports": gettext_noop("已汇报%(done)s人，应汇报%(all)s人。"),
+}
+
+
+def render_note(code: str, params: dict) -> str:
+    if not code:
+        return ""
+    text = _(NOTES[code])
+    return text % params if params else text
 
 
 @dataclass(frozen=True)
@@ -341,9 +383,7 @@ def _meeting_cell(req, period, today, by_month, *, label_kind: str) -> Cell:
     in_period = [m for m in _in_period(by_month, period) if req.meeting_kind in m.kinds]
     counted = tuple(m.id for m in in_period if _counts_for(m, req))
     excluded = tuple(m.id for m in in_period if not _counts_for(m, req))
-    note = ""
-    if excluded:
-        note = _("另有%(n)s次%(kind)s未达法定人数，不计入。") % {"n": len(excluded), "kind": label_kind}
+    note = ("quorum_excluded", (("n", len(excluded)), ("kind", label_kind))) if excluded else ("", ())
     return Cell(
         period=period,
         status=_status(len(counted) >= req.min_count, period, today),
@@ -351,12 +391,13 @@ def _meeting_cell(req, period, today, by_month, *, label_kind: str) -> Cell:
         required=req.min_count,
         meeting_ids=counted,
         excluded_ids=excluded,
-        note=note,
+        note_code=note[0],
+        note_params=note[1],
     )
 
 
-def _na(period: Period, note: str = "") -> Cell:
-    return Cell(period=period, status=NOT_APPLICABLE, required=0, note=note)
+def _na(period: Period, note_code: str = "") -> Cell:
+    return Cell(period=period, status=NOT_APPLICABLE, required=0, note_code=note_code)
 
 
 def evaluate(facts: BranchFacts, year: int, today: date) -> BranchCompliance:
@@ -418,14 +459,14 @@ def _secretary_cell(facts, req, period, today, by_month) -> Cell:
         and m.lecturer_id is not None
         and any(t.member_id == m.lecturer_id and t.held_on(m.date) for t in secretaries)
     )
-    note = "" if secretaries else _("未录入书记任职，无法认定书记讲党课。")
+    note = "" if secretaries else "no_secretary"
     return Cell(
         period=period,
         status=_status(len(held) >= req.min_count, period, today),
         count=len(held),
         required=req.min_count,
         meeting_ids=held,
-        note=note,
+        note_code=note,
     )
 
 
@@ -443,7 +484,7 @@ def _talk_cell(facts, req, period, today) -> Cell:
     names.update(committee)
     pairs = {frozenset((c, m)) for c in committee for m in names if m != c}
     if not pairs:
-        return _na(period, _("没有支委或党员，无需谈心谈话。"))
+        return _na(period, "no_talk_pairs")
     talks: dict[frozenset, int] = {}
     for talk in facts.talks:
         if period.contains(talk.date):
@@ -457,7 +498,8 @@ def _talk_cell(facts, req, period, today) -> Cell:
         count=len(done),
         required=len(pairs),
         missing=missing,
-        note=_("已谈%(done)s对，应谈%(all)s对。") % {"done": len(done), "all": len(pairs)},
+        note_code="talk_pairs",
+        note_params=(("done", len(done)), ("all", len(pairs))),
     )
 
 
@@ -465,7 +507,7 @@ def _report_cell(facts, req, period, today) -> Cell:
     if not _applicable(facts, req, period, today):
         return _na(period)
     if not facts.members:
-        return _na(period, _("没有党员。"))
+        return _na(period, "no_members")
     counts: dict[int, int] = {}
     for report in facts.reports:
         if period.contains(report.date):
@@ -478,5 +520,6 @@ def _report_cell(facts, req, period, today) -> Cell:
         count=len(done),
         required=len(facts.members),
         missing=missing,
-        note=_("已汇报%(done)s人，应汇报%(all)s人。") % {"done": len(done), "all": len(facts.members)},
+        note_code="reports",
+        note_params=(("done", len(done)), ("all", len(facts.members))),
     )

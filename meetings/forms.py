@@ -10,7 +10,7 @@ from django.utils.translation import gettext_lazy as _
 from branches.models import PartyGroup
 
 from .models import Attachment, Attendance, EvaluationGrade, Meeting
-from .services import AbsenceIn, ObserverIn, ResolutionIn
+from .services import AbsenceIn, MeetingIn, ObserverIn, ResolutionIn
 
 
 class MultipleFileInput(forms.ClearableFileInput):
@@ -126,6 +126,10 @@ class MeetingForm(forms.Form):
             for line in self.cleaned_data.get("observers", "").splitlines()
             if line.strip()
         ]
+
+    def to_input(self, resolutions=()) -> MeetingIn:
+        """The service's typed input (the API serializer builds the same)."""
+        return MeetingIn.of(**self.service_kwargs(resolutions))
 
     def service_kwargs(self, resolutions=()) -> dict:
         d = self.cleaned_data

@@ -12,6 +12,7 @@ from django.utils import timezone
 
 from branches.models import CommitteeTerm, OrgUnit, PartyGroup, RoleTenure, RulePolicy
 from branches.scoping import branches_visible_to
+from branches.selectors import committee_in_office
 from members.models import Member
 
 from . import compliance as c
@@ -206,6 +207,25 @@ def roster(branch: OrgUnit, *, on: date) -> list[Member]:
         .filter(Q(join_date__isnull=True) | Q(join_date__lte=on))
         .order_by("name", "id")
     )
+
+
+def due_on(branch: OrgUnit, day: date) -> dict:
+    """Who must attend on `day`, per roster kind, as plain ids for the logging
+    page (its script only applies these lists; the rule lives here and in the
+    service): every party member who had joined by then (支部党员大会 and the
+    other kinds), the committee in office that day (支委会), the members of
+    each 党小组 (党小组会). Two queries."""
+    party = roster(branch, on=day)
+    groups: dict[str, list[int]] = defaultdict(list)
+    for m in party:
+        if m.party_group_id:
+            groups[str(m.party_group_id)].append(m.pk)
+    return {
+        "day": day.isoformat(),
+        "all": [m.pk for m in party],
+        "committee": sorted({s.member_id for s in committee_in_office([branch.pk], day)[branch.pk]}),
+        "groups": dict(groups),
+    }
 
 
 def party_members(branch: OrgUnit) -> QuerySet[Member]:

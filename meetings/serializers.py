@@ -7,7 +7,7 @@ from rest_framework import serializers
 
 from . import compliance as c
 from .models import Attachment, Attendance, EvaluationGrade, Meeting, MeetingRequirement, MemberReport, TalkRecord
-from .services import AbsenceIn, ObserverIn, ResolutionIn
+from .services import AbsenceIn, MeetingIn, ObserverIn, ResolutionIn
 
 # ---------------------------------------------------------------- input
 
@@ -75,6 +75,10 @@ class MeetingInputSerializer(serializers.Serializer):
     version = serializers.IntegerField(
         label=_("版本（编辑时必填，防止覆盖他人修改）"), required=False, allow_null=True, default=None
     )
+
+    def to_input(self) -> MeetingIn:
+        """The service's typed input (the page form builds the same)."""
+        return MeetingIn.of(**self.service_kwargs())
 
     def service_kwargs(self) -> dict:
         d = self.validated_data

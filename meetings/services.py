@@ -7,6 +7,7 @@ in one query, the committee (支委会 only), the requirement table, then bulk
 inserts of kinds, attendance rows and resolutions."""
 
 from dataclasses import dataclass
+from dataclasses import fields as dataclass_fields
 from datetime import date, datetime
 from decimal import Decimal, InvalidOperation
 
@@ -17,10 +18,10 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from simple_history.utils import bulk_create_with_history
 
-from archives import filing, uploads
-from archives.models import BoxKind
 from branches.models import OrgUnit, PartyGroup
 from branches.selectors import committee_on
+from branches.services import require_edit
+from config import hooks, uploads
 from members.models import Member
 
 from . import compliance, selectors
@@ -77,6 +78,48 @@ class ResolutionIn:
     votes_for: int = 0
     votes_against: int = 0
     votes_abstain: int = 0
+
+
+@dataclass(frozen=True)
+class MeetingIn:
+    """What logging or editing a meeting takes, as one typed object: built by
+    the page form (`MeetingForm.to_input`) and the API serializer
+    (`MeetingInputSerializer.to_input`) alike, so both callers hand the service
+    the same shape. Everyone due is present unless listed in `absentees` (or,
+    if `present` is given, exactly those)."""
+
+    kinds: tuple[str, ...]
+    held_at: datetime | date
+    topic: str
+    absentees: tuple[AbsenceIn, ...] = ()
+    present: tuple[int, ...] | None = None
+    observers: tuple[ObserverIn, ...] = ()
+    place: str = ""
+    host_id: int | None = None
+    recorder_id: int | None = None
+    agenda: str = ""
+    minutes: str = ""
+    lecturer_id: int | None = None
+    lecturer_name: str = ""
+    lecture_title: str = ""
+    party_group_id: int | None = None
+    study_hours: Decimal | None = None
+    resolutions: tuple[ResolutionIn, ...] = ()
+    attachments: tuple = ()
+    attachment_kind: str = Attachment.Kind.PHOTO
+
+    @classmethod
+    def of(cls, **fields) -> "MeetingIn":
+        """From loose keyword arguments (commands, tests): sequences become tuples."""
+        for name in ("kinds", "absentees", "observers", "resolutions", "attachments"):
+            if fields.get(name) is not None:
+                fields[name] = tuple(fields[name])
+        if fields.get("present") is not None:
+            fields["present"] = tuple(fields["present"])
+        return cls(**fields)
+
+    def fields(self) -> dict:
+        return {f.name: getattr(self, f.name) for f in dataclass_fields(self)}
 
 
 class _Errors:
@@ -482,18 +525,16 @@ def _write_children(prepared: _Prepared, *, user, kinds_before=()) -> None:
 
 
 @transaction.atomic
-def meeting_record(*, branch: OrgUnit, kinds, held_at, topic: str, user=None, **data) -> Meeting:
-    """Log a meeting (SPEC §4). Everyone due is present unless listed in
-    `absentees` (or, if `present` is given, exactly those). A quorum failure
-    keeps the record and marks it 未达法定人数 (`quorum_met=False`).
-
-    Keyword arguments: absentees (AbsenceIn), present (member ids), observers
-    (ObserverIn), place, host_id, recorder_id, agenda, minutes, lecturer_id,
-    lecturer_name, lecture_title, party_group_id, study_hours, resolutions
-    (ResolutionIn), attachments (uploaded files), attachment_kind."""
-    prepared = _prepare(
-        branch=branch, meeting=Meeting(created_by=user), kinds=kinds, held_at=held_at, topic=topic, **data
-    )
+def meeting_record(
+    *, branch: OrgUnit, data: MeetingIn | None = None, user=None, actor=None, **fields
+) -> Meeting:
+    """Log a meeting (SPEC §4) from a `MeetingIn` (or the same fields as
+    keyword arguments). A quorum failure keeps the record and marks it
+    未达法定人数 (`quorum_met=False`). `actor` (None for a system caller) must
+    edit the branch; `user` is recorded as who logged it."""
+    require_edit(actor, branch)
+    data = data or MeetingIn.of(**fields)
+    prepared = _prepare(branch=branch, meeting=Meeting(created_by=user), **data.fields())
     prepared.meeting.save()
     _write_children(prepared, user=user)
     _file_in_archive(prepared.meeting, prepared.kinds, user=user, new=True)
@@ -502,25 +543,20 @@ def meeting_record(*, branch: OrgUnit, kinds, held_at, topic: str, user=None, **
 
 @transaction.atomic
 def meeting_update(
-    meeting: Meeting, *, kinds, held_at, topic: str, user=None, expected_version: int | None = None, **data
+    meeting: Meeting, *, data: MeetingIn | None = None, user=None, expected_version: int | None = None, actor=None,
+    **fields,
 ) -> Meeting:
     """Edit a meeting: same rules as logging; the old state stays in the
     history. `expected_version` (from the form) rejects a stale edit."""
     meeting = Meeting.objects.select_for_update().select_related("branch").get(pk=meeting.pk)
+    require_edit(actor, meeting.branch)
     if expected_version is not None and expected_version != meeting.version:
         raise ValidationError(_("该会议记录已被他人修改，请刷新页面后重新编辑。"))
-    filing.assert_editable(meeting)  # a meeting in a bound (合订) catalogue is frozen
+    hooks.check("archive.assert_editable", meeting)  # a meeting in a bound (合订) catalogue is frozen
     previous_rows = list(meeting.attendance.select_related("member"))
     kinds_before = list(meeting.kinds.values_list("kind", flat=True))
-    prepared = _prepare(
-        branch=meeting.branch,
-        meeting=meeting,
-        kinds=kinds,
-        held_at=held_at,
-        topic=topic,
-        previous_rows=previous_rows,
-        **data,
-    )
+    data = data or MeetingIn.of(**fields)
+    prepared = _prepare(branch=meeting.branch, meeting=meeting, previous_rows=previous_rows, **data.fields())
     meeting.version += 1
     meeting.save()
     meeting.attendance.all().delete()
@@ -531,26 +567,18 @@ def meeting_update(
 
 
 def _file_in_archive(meeting: Meeting, kinds: list[str], *, user=None, new: bool = False) -> None:
-    """File the meeting into the 组织生活档案盒: one entry per kind it counts for."""
-    group = meeting.party_group.name if meeting.party_group_id else ""
-    filing.file_record_set(
-        source=meeting,
-        branch=meeting.branch,
-        box_kind=BoxKind.LIFE,
-        date=meeting.date,
-        entries=filing.meeting_entries(kinds, meeting.topic, group),
-        user=user,
-        new=new,
-    )
+    """File the meeting into the 组织生活档案盒 (the archive's hook): one entry per kind it counts for."""
+    hooks.send("archive.file_meeting", meeting, kinds, user=user, new=new)
 
 
 @transaction.atomic
-def meeting_delete(meeting: Meeting) -> None:
+def meeting_delete(meeting: Meeting, *, actor=None) -> None:
     """Delete a meeting record and take it out of the archive; a meeting in a
     bound (合订) catalogue cannot be deleted."""
-    meeting = Meeting.objects.select_for_update().get(pk=meeting.pk)
-    filing.assert_editable(meeting)
-    filing.unfile_record(meeting)
+    meeting = Meeting.objects.select_for_update().select_related("branch").get(pk=meeting.pk)
+    require_edit(actor, meeting.branch)
+    hooks.check("archive.assert_editable", meeting)
+    hooks.send("archive.unfile_record", meeting)
     files = [(a.file.storage, a.file.name) for a in meeting.attachments.all()]
     meeting.delete()
     for storage, name in files:
@@ -585,8 +613,9 @@ def _save_attachment(meeting: Meeting, f, ctype: str, kind: str, user) -> Attach
 
 
 @transaction.atomic
-def attachment_add(meeting: Meeting, *, file, kind: str = Attachment.Kind.PHOTO, user=None) -> Attachment:
-    filing.assert_editable(meeting)
+def attachment_add(meeting: Meeting, *, file, kind: str = Attachment.Kind.PHOTO, user=None, actor=None) -> Attachment:
+    require_edit(actor, meeting.branch)
+    hooks.check("archive.assert_editable", meeting)
     try:
         _ext, ctype = validate_upload(file)
     except ValidationError as exc:
@@ -597,8 +626,9 @@ def attachment_add(meeting: Meeting, *, file, kind: str = Attachment.Kind.PHOTO,
 
 
 @transaction.atomic
-def attachment_delete(attachment: Attachment) -> None:
-    filing.assert_editable(attachment.meeting)  # part of a bound (合订) record
+def attachment_delete(attachment: Attachment, *, actor=None) -> None:
+    require_edit(actor, attachment.meeting.branch)
+    hooks.check("archive.assert_editable", attachment.meeting)  # part of a bound (合订) record
     storage, name = attachment.file.storage, attachment.file.name
     attachment.delete()
     transaction.on_commit(lambda: storage.delete(name))
@@ -608,13 +638,16 @@ def attachment_delete(attachment: Attachment) -> None:
 
 
 @transaction.atomic
-def evaluation_grades_set(meeting: Meeting, *, grades: dict[int, str], user=None) -> list[EvaluationGrade]:
+def evaluation_grades_set(
+    meeting: Meeting, *, grades: dict[int, str], user=None, actor=None
+) -> list[EvaluationGrade]:
     """Record the 民主评议 grades of a meeting: one per 正式党员; 预备党员 take
     part without a grade; 优秀 at most 1/3 (setting) of those rated."""
     meeting = Meeting.objects.select_for_update().select_related("branch").get(pk=meeting.pk)
+    require_edit(actor, meeting.branch)
     if not meeting.kinds.filter(kind=Kind.EVALUATION).exists():
         raise ValidationError({"grades": [_("只有民主评议党员会议才能评定等次。")]})
-    filing.assert_editable(meeting)
+    hooks.check("archive.assert_editable", meeting)
     err = _Errors()
     members = {m.pk: m for m in Member.objects.filter(pk__in=list(grades))}
     valid = set(EvaluationGrade.Grade.values)
@@ -674,8 +707,10 @@ def _check_day(day: date | None, field: str, err: _Errors) -> None:
 
 @transaction.atomic
 def talk_record(
-    *, branch: OrgUnit, date: date, talker_id: int, talkee_id: int, place: str = "", summary: str = "", user=None
+    *, branch: OrgUnit, date: date, talker_id: int, talkee_id: int, place: str = "", summary: str = "", user=None,
+    actor=None,
 ) -> TalkRecord:
+    require_edit(actor, branch)
     err = _Errors()
     _check_day(date, "date", err)
     talker = _branch_party_member(branch, talker_id, "talker", err)
@@ -699,8 +734,9 @@ def talk_record(
 
 @transaction.atomic
 def member_report_record(
-    *, branch: OrgUnit, member_id: int, date: date, topic: str, content: str = "", user=None
+    *, branch: OrgUnit, member_id: int, date: date, topic: str, content: str = "", user=None, actor=None
 ) -> MemberReport:
+    require_edit(actor, branch)
     err = _Errors()
     _check_day(date, "date", err)
     member = _branch_party_member(branch, member_id, "member", err)

@@ -7,6 +7,7 @@ from . import views
 urlpatterns = [
     path("", views.meeting_list, name="meeting_list"),
     path("new/", views.meeting_create, name="meeting_create"),
+    path("due/", views.meeting_due, name="meeting_due"),
     path("<int:pk>/", views.meeting_detail, name="meeting_detail"),
     path("<int:pk>/edit/", views.meeting_edit, name="meeting_edit"),
     path("<int:pk>/attachments/", views.attachment_upload, name="meeting_attachment_upload"),

@@ -13,7 +13,7 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
-from django.http import FileResponse, Http404
+from django.http import FileResponse, Http404, JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone
@@ -21,7 +21,6 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
 
-from archives import filing
 from branches.models import OrgUnit, RoleTenure
 from branches.scoping import (
     branches_visible_to,
@@ -30,7 +29,8 @@ from branches.scoping import (
     org_units_editable_by,
     org_units_visible_to,
 )
-from branches.selectors import committee_on
+from branches.selectors import committee_in_office, committee_on
+from config import hooks
 
 from . import compliance as c
 from . import forms, selectors, services
@@ -111,18 +111,17 @@ def _year_param(request) -> int:
 # ---------------------------------------------------------------- logging form
 
 
-def _roster_context(branch: OrgUnit, meeting: Meeting | None = None):
+def _roster_context(branch: OrgUnit, meeting: Meeting | None = None, *, day: dt.date | None = None):
     """Everyone who could be due, with what the page's script needs to narrow
     the list to who was due on the chosen date: the members who had joined by
-    then, the committee of that day, or a 党小组. The service decides anyway."""
+    then, the committee of that day, or a 党小组. The service decides anyway.
+    The role shown beside a name is the one in office on the meeting's date
+    (`day`: the date entered, else the meeting's, else today)."""
     members = selectors.roster(branch, on=timezone.localdate())
-    tenures = list(
-        RoleTenure.objects.filter(term__org_unit=branch).values_list("member_id", "start_date", "end_date", "role")
-    )
-    spans, roles = {}, {}
-    for member_id, start, end, role in tenures:
-        spans.setdefault(member_id, []).append([start.isoformat(), end.isoformat() if end else "9999-12-31"])
-        roles.setdefault(member_id, RoleTenure.Role(role).label)
+    day = day or (meeting.date if meeting is not None else timezone.localdate())
+    roles = {}
+    for seat in committee_in_office([branch.pk], day)[branch.pk]:
+        roles.setdefault(seat.member_id, RoleTenure.Role(seat.role).label)
     absent = {}
     if meeting is not None:
         absent = {a.member_id: a for a in meeting.attendance.all() if a.status == Attendance.Status.ABSENT}
@@ -138,10 +137,8 @@ def _roster_context(branch: OrgUnit, meeting: Meeting | None = None):
         rows.append(
             {
                 "member": m,
-                "committee": json.dumps(spans.get(m.pk, [])),
                 "role": roles.get(m.pk, ""),
                 "group": m.party_group_id or "",
-                "joined": m.join_date.isoformat() if m.join_date else "",
                 "absent": a is not None,
                 "reason": a.absence_reason if a else "",
                 "note": a.note if a else "",
@@ -151,7 +148,9 @@ def _roster_context(branch: OrgUnit, meeting: Meeting | None = None):
 
 
 def _form_page(request, *, branch, form, formset, meeting=None, status=200):
-    roster = _roster_context(branch, meeting)
+    day = form.cleaned_data.get("date") if form.is_bound and hasattr(form, "cleaned_data") else None
+    day = day or (meeting.date if meeting is not None else timezone.localdate())
+    roster = _roster_context(branch, meeting, day=day)
     if form.is_bound:
         ticked = set(form.data.getlist("absent"))
         for row in roster:
@@ -168,6 +167,7 @@ def _form_page(request, *, branch, form, formset, meeting=None, status=200):
             "formset": formset,
             "meeting": meeting,
             "roster": roster,
+            "due": json.dumps(selectors.due_on(branch, day)),  # who must attend, per kind: the script applies it
             "reasons": Attendance.Reason.choices,
             "extra_errors": getattr(form, "extra_errors", {}),
             "max_mb": services.attachment_max_bytes() // services.MB,
@@ -175,6 +175,21 @@ def _form_page(request, *, branch, form, formset, meeting=None, status=200):
         },
         status=status,
     )
+
+
+@login_required
+def meeting_due(request):
+    """Who must attend on a date (`selectors.due_on`), for the logging form
+    when the date is changed: the page never decides it itself."""
+    branch_id = request.GET.get("branch", "")
+    if not branch_id.isdigit():
+        raise Http404
+    branch = _editable_branch(request, int(branch_id))
+    try:
+        day = dt.date.fromisoformat(request.GET.get("date", ""))
+    except ValueError:
+        return JsonResponse({"detail": _("日期格式不正确。")}, status=400)
+    return JsonResponse(selectors.due_on(branch, day))
 
 
 @login_required
@@ -197,7 +212,7 @@ def meeting_create(request):
         if form.is_valid() and formset.is_valid():
             resolutions = [r for r in (f.to_input() for f in formset) if r]
             try:
-                meeting = services.meeting_record(branch=branch, user=request.user, **form.service_kwargs(resolutions))
+                meeting = services.meeting_record(branch=branch, user=request.user, actor=request.user, data=form.to_input(resolutions))
             except ValidationError as exc:
                 _put_errors(form, exc, extra_fields=("attendance", "observers", "resolutions", "kinds"))
             else:
@@ -272,9 +287,9 @@ def meeting_edit(request, pk):
             try:
                 meeting = services.meeting_update(
                     meeting,
-                    user=request.user,
+                    user=request.user, actor=request.user,
                     expected_version=form.cleaned_data.get("version"),
-                    **form.service_kwargs(resolutions),
+                    data=form.to_input(resolutions),
                 )
             except ValidationError as exc:
                 _put_errors(form, exc, extra_fields=("attendance", "observers", "resolutions", "kinds"))
@@ -401,7 +416,7 @@ def _display(field, value):
 def meeting_detail(request, pk):
     meeting = _visible_meeting(request, pk, selectors.meeting_detail(Meeting.objects.all()))
     attendance = list(meeting.attendance.all())
-    bound = filing.is_bound(meeting)  # 合订: corrections only as an addendum in the archive
+    bound = hooks.ask("archive.is_bound", meeting, default=False)  # 合订: corrections only as an addendum in the archive
     can_edit = can_edit_org_unit(request.user, meeting.branch) and not bound
     kinds = [k.kind for k in meeting.kinds.all()]
     return render(
@@ -435,7 +450,7 @@ def attachment_upload(request, pk):
     if form.is_valid():
         try:
             services.attachment_add(
-                meeting, file=form.cleaned_data["file"], kind=form.cleaned_data["kind"], user=request.user
+                meeting, file=form.cleaned_data["file"], kind=form.cleaned_data["kind"], user=request.user, actor=request.user
             )
         except ValidationError as exc:
             for m in exc.messages:
@@ -478,7 +493,7 @@ def attachment_delete(request, pk):
     attachment = get_object_or_404(Attachment.objects.select_related("meeting__branch"), pk=pk)
     meeting = _editable_meeting(request, attachment.meeting_id)
     try:
-        services.attachment_delete(attachment)
+        services.attachment_delete(attachment, actor=request.user)
     except ValidationError as exc:
         messages.error(request, " ".join(exc.messages))
     else:
@@ -505,7 +520,7 @@ def evaluation_grades(request, pk):
             if value:
                 grades[m.pk] = value
         try:
-            services.evaluation_grades_set(meeting, grades=grades, user=request.user)
+            services.evaluation_grades_set(meeting, grades=grades, user=request.user, actor=request.user)
         except ValidationError as exc:
             errors = exc.messages
             current = grades
@@ -607,7 +622,7 @@ def talk_create(request):
             talkee_id=d["talkee"].pk,
             place=d["place"],
             summary=d["summary"],
-            user=request.user,
+            user=request.user, actor=request.user,
         )
 
     return _record_create(request, form_class=forms.TalkForm, heading=_("登记谈心谈话"), save=save)
@@ -629,7 +644,7 @@ def report_create(request):
             date=d["date"],
             topic=d["topic"],
             content=d["content"],
-            user=request.user,
+            user=request.user, actor=request.user,
         )
 
     return _record_create(request, form_class=forms.MemberReportForm, heading=_("登记党员汇报"), save=save)

@@ -8,9 +8,9 @@ from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 from rest_framework.reverse import reverse
 
-from branches import scoping
 from branches.models import OrgUnit, PartyGroup
 from branches.serializers import ScopedPrimaryKeyRelatedField, branches_editable_by, enum_schema
+from members import scoping
 
 from . import rules
 from .conf import TransferPolicy
@@ -413,7 +413,7 @@ class SixMonthCaseSerializer(serializers.Serializer):
 
     @extend_schema_field(OpenApiTypes.INT)
     def get_handling(self, case):
-        return case.handling.pk if case.handling else None
+        return case.handling_id
 
 
 class InactivityHandlingSerializer(serializers.ModelSerializer):

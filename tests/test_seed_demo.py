@@ -10,9 +10,8 @@ from django.db import connection, transaction
 from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 
-from branches import scoping
+from assessment.management.commands.seed_demo import SEED_STEPS, demo_module, format_table, seed_database
 from branches.demo import DEMO_PASSWORD, DEMO_USERS, Scale
-from branches.management.commands.seed_demo import SEED_STEPS, demo_module, format_table, seed_database
 from branches.models import (
     CommitteeTerm,
     Election,
@@ -25,6 +24,7 @@ from branches.models import (
 )
 from branches.selectors import branch_rule_findings
 from branches.services import term_due_end
+from members import scoping
 from members.idnumbers import birth_date_of, validate_id_number
 from members.models import Member, MemberStatusChange
 
@@ -32,8 +32,8 @@ pytestmark = pytest.mark.django_db
 
 User = get_user_model()
 # this app's steps (tree, roster, committees and users); later apps' demo steps are tested with those apps
-# the roster steps: org tree, members, committees (later steps have their own tests)
-OWN_STEPS = [("branches", "seed"), ("members", "seed"), ("branches", "seed_committees")]
+# the roster steps: org tree, members, committees, logins (later steps have their own tests)
+OWN_STEPS = [("branches", "seed"), ("members", "seed"), ("branches", "seed_committees"), ("members", "link_users")]
 assert all(step in SEED_STEPS for step in OWN_STEPS)
 
 

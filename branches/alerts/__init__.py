@@ -18,12 +18,16 @@ Steps 1–2 run in one transaction; a sweep that misses a day (Redis down, no
 worker) is caught up by the next: overdue meetings are looked back on for
 `AlertRule.lookback_days`, and every other kind is a state that still holds.
 
-A new kind (验收截止 comes with the acceptance campaign) is one function
-decorated with `@alert_kind(...)` — in `branches.alerts.kinds` or in another app's
-`alerts` module, which the sweep imports — plus its `AlertRule` row.
+Each app registers its own kinds from its own `alerts` module, found by
+`autodiscover_modules("alerts")`, so the sweep names no app: the committee
+terms here in `branches.alerts.kinds`, the meeting kinds in `meetings.alerts`,
+the member kinds (probation, dues, organisational life, 学时, transfers) in
+`members.alerts`. A new kind (验收截止 comes with the acceptance campaign) is
+one function decorated with `@alert_kind(...)` in its app's `alerts` module,
+plus its `AlertRule` row.
 
 Layout: `core` (dataclasses, stages, the registry, the shared facts, messages),
-`kinds` (the SPEC §7 kinds), `sweep` (recipients, saving, delivery, e-mail,
+`kinds` (the org kinds), `sweep` (recipients, saving, delivery, e-mail,
 `run_alert_sweep`), `inbox` (the notification centre's reads and mark-read).
 """
 
@@ -39,21 +43,12 @@ from .core import (
     describe,
     in_season,
     month_label,
-    period_label,
     registry,
     target_url,
     today,
 )
 from .inbox import alerts_visible_to, notification_mark_read, notifications_of, subtree_overdue_alerts, unread_count
-from .kinds import (
-    meeting_due_candidates,
-    meeting_overdue_candidates,
-    probation_candidates,
-    six_month_candidates,
-    study_candidates,
-    term_candidates,
-    transfer_candidates,
-)
+from .kinds import term_candidates
 from .sweep import (
     SweepResult,
     active_rules,
@@ -71,9 +66,7 @@ from .sweep import (
 __all__ = [
     "Candidate", "KindSpec", "RuleFact", "SweepContext", "SweepResult", "active_rules", "alert_kind",
     "alerts_visible_to", "ancestor_ids", "collect_candidates", "count_up_stage", "countdown_stage", "deliver_pending",
-    "describe", "in_season", "meeting_due_candidates", "meeting_overdue_candidates", "month_label",
-    "notification_mark_read", "notifications_of", "officer_assignments", "period_label", "probation_candidates",
-    "recipients", "registry", "run_alert_sweep", "save_alerts", "send_pending_emails", "six_month_candidates",
-    "study_candidates", "subtree_overdue_alerts", "sweep_branches", "target_url", "term_candidates", "today",
-    "transfer_candidates", "unread_count",
+    "describe", "in_season", "month_label", "notification_mark_read", "notifications_of", "officer_assignments",
+    "recipients", "registry", "run_alert_sweep", "save_alerts", "send_pending_emails", "subtree_overdue_alerts",
+    "sweep_branches", "target_url", "term_candidates", "today", "unread_count",
 ]

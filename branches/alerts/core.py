@@ -155,15 +155,15 @@ class SweepContext:
         self.branch_ids = [b.pk for b in branches]
         self.names = {b.pk: b.name for b in branches}
         self.rules = rules
-        self._compliance: dict[int, dict] = {}
+        self._shared: dict = {}
 
-    def compliance(self, year: int) -> dict:
-        """`meetings.selectors.branches_compliance` for a year (11 queries)."""
-        if year not in self._compliance:
-            from meetings.selectors import branches_compliance
-
-            self._compliance[year] = branches_compliance(self.branches, year, on=self.on)
-        return self._compliance[year]
+    def shared(self, key, compute: Callable[[], object]):
+        """A selector result several kinds share, computed once per sweep (and
+        only if an active kind asks for it). The app that owns the selector
+        names it (e.g. `meetings.alerts.compliance_of`), so the sweep knows none."""
+        if key not in self._shared:
+            self._shared[key] = compute()
+        return self._shared[key]
 
     @cached_property
     def findings(self) -> dict:
@@ -172,39 +172,8 @@ class SweepContext:
 
         return branch_rule_findings(self.branches, on=self.on)
 
-    @cached_property
-    def six_month_cases(self) -> dict:
-        """`members.selectors.six_month_cases` with the smallest stage of the dues
-        and organisational-life rules as the limit (nine queries), so both kinds
-        and all their stages read one call."""
-        from members.selectors import six_month_cases
-
-        stages = [s for k in (Kind.DUES_ARREARS, Kind.NO_ORG_LIFE) if k in self.rules for s in self.rules[k].stages]
-        if not stages:
-            return {}
-        return six_month_cases(self.branch_ids, on=self.on, limit=min(stages))
-
 
 # ---------------------------------------------------------------- messages and links
-
-
-def period_label(key: str) -> str:
-    """"2026-03" → 2026年3月, "2026-Q1" → 2026年第一季度, "2026" → 2026年."""
-    from meetings import compliance
-
-    kinds = {"Q": "quarter", "H": "half_year"}
-    try:
-        year = int(key[:4])
-        if len(key) == 4:
-            return compliance.periods_of(year, "year")[0].label
-        rest = key[5:]
-        if rest[0] in kinds:
-            period = compliance.periods_of(year, kinds[rest[0]])[int(rest[1:]) - 1]
-        else:
-            period = compliance.periods_of(year, "month")[int(rest) - 1]
-    except (ValueError, IndexError):
-        return key
-    return _("%(year)s年%(period)s") % {"year": year, "period": period.label}
 
 
 def month_label(iso: str | None) -> str:

@@ -9,7 +9,7 @@ from collections import defaultdict
 from dataclasses import dataclass
 from datetime import date
 
-from meetings.selectors import first_meeting_by_branch, last_attendance_of_branch_members
+from config import hooks
 
 from .. import rules
 from ..conf import six_month_limit
@@ -28,11 +28,18 @@ class SixMonthCase:
     since: date  # first month of the streak
     months: int
     last: date | None  # last month paid / last meeting attended
-    handling: InactivityHandling | None
+    # the handling recorded for this streak, as plain values (none: not handled)
+    handling_id: int | None = None
+    measure: str = ""
+    handled_on: date | None = None
 
     @property
     def handled(self) -> bool:
-        return self.handling is not None
+        return self.handling_id is not None
+
+    @property
+    def measure_label(self) -> str:
+        return str(InactivityHandling.Measure(self.measure).label) if self.measure else ""
 
     @property
     def rule_label(self) -> str:
@@ -59,8 +66,9 @@ def six_month_cases(
     branch_ids = list(branch_ids)
     limit = six_month_limit() if limit is None else limit
     dues = dues_status(branch_ids, on=on) if dues is None else dues
-    last_seen = last_attendance_of_branch_members(branch_ids)
-    first_meetings = first_meeting_by_branch(branch_ids)
+    # the meeting records, through the hooks the meetings app registers (it sits above members)
+    last_seen = hooks.ask("meetings.last_attendance", branch_ids, default={})
+    first_meetings = hooks.ask("meetings.first_meeting", branch_ids, default={})
     arrived = arrivals(branch_ids)
     members = list(
         party_members_of(branch_ids).order_by("name", "id").values_list("id", "name", "branch_id", "join_date")
@@ -94,10 +102,16 @@ def six_month_cases(
                 since=s.since,
                 months=s.months,
                 last=last,
-                handling=handlings.get((member_id, rule, s.since)),
+                **_handling_facts(handlings.get((member_id, rule, s.since))),
             )
         )
     return out
+
+
+def _handling_facts(handling: InactivityHandling | None) -> dict:
+    if handling is None:
+        return {}
+    return {"handling_id": handling.pk, "measure": handling.measure, "handled_on": handling.handled_on}
 
 
 def member_cases(member, *, on: date) -> list[SixMonthCase]:

@@ -8,10 +8,10 @@ from collections import defaultdict
 from datetime import date
 from decimal import Decimal
 
-from django.db.models import Q, Sum
+from django.db.models import Sum
 
-from branches.models import RoleTenure
-from meetings.selectors import study_hours_of_branch_members
+from branches.selectors import committee_in_office
+from config import hooks
 
 from ..conf import StudyPolicy
 from ..models import Member, Training, TrainingParticipant
@@ -33,13 +33,8 @@ def training_hours_by_member(branch_ids, year: int) -> dict[int, Decimal]:
 
 
 def committee_members_on(branch_ids, day: date) -> set[int]:
-    """Who sat on the branches' committees on `day` (书记 and 支委), one query —
-    `branches.selectors.committee_on` for many branches at once."""
-    return set(
-        RoleTenure.objects.filter(term__org_unit_id__in=list(branch_ids), start_date__lte=day)
-        .filter(Q(end_date__isnull=True) | Q(end_date__gte=day))
-        .values_list("member_id", flat=True)
-    )
+    """Who sat on the branches' committees on `day` (书记 and 支委), one query."""
+    return {s.member_id for seats in committee_in_office(branch_ids, day).values() for s in seats}
 
 
 def study_hours(branch_ids, year: int, *, on: date) -> dict[int, list[StudyHours]]:
@@ -47,7 +42,7 @@ def study_hours(branch_ids, year: int, *, on: date) -> dict[int, list[StudyHours
     hours from meetings and trainings and the requirement. Four queries."""
     branch_ids = list(branch_ids)
     policy = StudyPolicy.current()
-    meetings = study_hours_of_branch_members(branch_ids, year)
+    meetings = hooks.ask("meetings.study_hours", branch_ids, year, default={})  # registered by the meetings app
     trainings = training_hours_by_member(branch_ids, year)
     committee = committee_members_on(branch_ids, study_reference_day(year, on))
     out: dict[int, list[StudyHours]] = {pk: [] for pk in branch_ids}

@@ -6,6 +6,9 @@ from __future__ import annotations
 
 from datetime import date
 
+from django.db.models import Count
+
+from ..models import Member
 from .development import development_people
 from .dues import dues_status
 from .inactivity import six_month_cases
@@ -30,4 +33,21 @@ def branch_member_work(branch, *, on: date) -> dict:
         "pipeline_count": len(pipeline),
         "pipeline_flagged": [r for r in pipeline if r.findings],
         "overdue_transfers": overdue_by_branch([branch.pk], on=on).get(branch.pk, []),
+    }
+
+
+def branch_page_context(branch, *, on: date) -> dict:
+    """The members sections of the branch page (registered on the
+    `branches.page_context` hook): the roll by status, a preview, and the work above."""
+    status_counts = dict(
+        Member.objects.filter(branch=branch).values("status").annotate(n=Count("id")).values_list("status", "n")
+    )
+    on_roll = Member.objects.filter(branch=branch).exclude(status__in=Member.LEFT_STATUSES)
+    return {
+        "status_counts": [
+            (label, status_counts[value]) for value, label in Member.Status.choices if status_counts.get(value)
+        ],
+        "member_preview": on_roll.select_related("party_group").order_by("name", "pk")[:10],
+        "members_on_roll": sum(n for s, n in status_counts.items() if s not in Member.LEFT_STATUSES),
+        **branch_member_work(branch, on=on),  # 党费, 学时, six-month rule, 发展党员, transfers
     }

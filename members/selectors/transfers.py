@@ -5,11 +5,12 @@ the overdue letters of many branches in one query."""
 from __future__ import annotations
 
 from collections import defaultdict
+from dataclasses import dataclass
 from datetime import date
 
 from django.db.models import Q, QuerySet
 
-from branches import scoping
+from members import scoping
 
 from .. import rules
 from ..conf import TransferPolicy
@@ -48,15 +49,32 @@ def can_receive(user, transfer: Transfer) -> bool:
     return can_issue_from(user, transfer)
 
 
-def overdue_by_branch(branch_ids, *, on: date) -> dict[int, list[Transfer]]:
+@dataclass(frozen=True)
+class OverdueLetter:
+    """A letter past its validity without a receipt, as plain data."""
+
+    id: int
+    member_id: int | None
+    name: str
+    serial_no: str
+    to_org: str
+    expires_on: date
+
+    @property
+    def pk(self) -> int:
+        return self.id
+
+
+def overdue_by_branch(branch_ids, *, on: date) -> dict[int, list[OverdueLetter]]:
     """Letters issued by the branches, past validity without receipt (one query)."""
     out = defaultdict(list)
     for t in (
         Transfer.objects.filter(from_branch_id__in=list(branch_ids))
         .filter(state_q(rules.OVERDUE, on))
         .order_by("expires_on", "id")
+        .values_list("from_branch_id", "id", "member_id", "name", "serial_no", "to_org", "expires_on")
     ):
-        out[t.from_branch_id].append(t)
+        out[t[0]].append(OverdueLetter(*t[1:]))
     return dict(out)
 
 

@@ -98,14 +98,14 @@ def member_change_status(member: Member, *, to_status: str, date: date, reason: 
 
 def member_reveal_id_number(member: Member, *, user, channel: str, ip_address: str | None = None) -> str:
     """Return the full ID number and audit the reveal. The caller has checked
-    `branches.scoping.can_reveal_id_number`."""
+    `members.scoping.can_reveal_id_number`."""
     IdNumberAccess.objects.create(member=member, user=user, channel=channel, ip_address=ip_address)
     return member.id_number
 
 
 def id_number_reveals_record(*, members, user, channel: str, ip_address: str | None = None) -> int:
     """Audit a reveal of many full ID numbers at once (an export); the caller
-    checked `branches.scoping.can_reveal_id_number` for every member."""
+    checked `members.scoping.can_reveal_id_number` for every member."""
     rows = [IdNumberAccess(member=m, user=user, channel=channel, ip_address=ip_address)
             for m in members if m.id_number_encrypted]
     IdNumberAccess.objects.bulk_create(rows, batch_size=1000)

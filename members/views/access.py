@@ -6,7 +6,7 @@ from django.shortcuts import get_object_or_404
 from django.utils import timezone
 
 from branches.models import OrgUnit
-from branches.scoping import branches_visible_to, can_edit_member, can_edit_org_unit, members_visible_to
+from members.scoping import branches_visible_to, can_edit_member, can_edit_org_unit, members_visible_to
 
 from ..models import Member
 

@@ -10,7 +10,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from branches.forms import call_service
-from branches.scoping import can_edit_member, can_edit_org_unit, can_view_org_unit
+from members.scoping import can_edit_member, can_edit_org_unit, can_view_org_unit
 
 from .. import forms, pipeline, selectors, services
 from ..models import DevelopmentStep, Member

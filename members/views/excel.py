@@ -11,7 +11,7 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from branches.scoping import branches_visible_to, can_edit_org_unit, can_reveal_id_number, members_visible_to
+from members.scoping import branches_visible_to, can_edit_org_unit, can_reveal_id_number, members_visible_to
 
 from .. import excel, forms, services
 from ..models import ImportRun

@@ -18,7 +18,7 @@ from django.views.decorators.http import require_POST
 
 from branches.forms import call_service
 from branches.models import OrgUnit, RoleAssignment
-from branches.scoping import (
+from members.scoping import (
     branches_visible_to,
     can_edit_member,
     can_edit_org_unit,
@@ -142,8 +142,6 @@ def member_changes(member: Member, limit: int = 30) -> list[dict]:
 
 def member_records_context(member: Member) -> dict:
     """党费, 学时, 发展党员, transfers, six-month cases and 民主评议 of one member."""
-    from meetings.models import EvaluationGrade
-
     from .. import selectors
 
     today = timezone.localdate()
@@ -162,7 +160,7 @@ def member_records_context(member: Member) -> dict:
         "transfers": member.transfers.select_related("from_branch", "to_branch").order_by("-issued_on", "-id"),
         "six_month": [c for c in selectors.six_month_cases([member.branch_id], on=today, dues=dues)[member.branch_id]
                       if c.member_id == member.pk] if party_member else [],
-        "grades": EvaluationGrade.objects.filter(member=member).select_related("meeting").order_by("-meeting__date"),
+        "grades": member.evaluation_grades.select_related("meeting").order_by("-meeting__date"),
     }
 
 

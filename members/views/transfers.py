@@ -14,7 +14,7 @@ from django.utils.translation import gettext as _
 
 from branches.forms import call_service
 from branches.models import PartyGroup
-from branches.scoping import branches_visible_to, can_reveal_id_number, party_groups_visible_to
+from members.scoping import branches_visible_to, can_reveal_id_number, party_groups_visible_to
 
 from .. import forms, rules, selectors, services
 from ..conf import TransferPolicy

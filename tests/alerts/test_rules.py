@@ -11,15 +11,13 @@ from branches.alerts import (
     count_up_stage,
     countdown_stage,
     in_season,
-    meeting_due_candidates,
-    meeting_overdue_candidates,
-    period_label,
     recipients,
     term_candidates,
 )
 from branches.models import RoleAssignment
 from branches.rules import Finding
 from meetings import compliance as c
+from meetings.alerts import meeting_due_candidates, meeting_overdue_candidates, period_label
 
 Role = RoleAssignment.Role
 

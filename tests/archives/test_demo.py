@@ -9,7 +9,7 @@ from django.db.models import Count, Max
 
 from archives import selectors
 from archives.models import Book, BoxKind, Catalogue, Document
-from branches.management.commands.seed_demo import SEED_STEPS, seed_database
+from assessment.management.commands.seed_demo import SEED_STEPS, seed_database
 from branches.models import OrgUnit
 from meetings.models import MeetingKind
 

@@ -2,8 +2,8 @@
 
 import pytest
 
-from branches import scoping
 from branches.models import OrgUnit, RoleAssignment
+from members import scoping
 from tests.branches.factories import BranchFactory, CommitteeFactory, UserFactory
 from tests.members.factories import MemberFactory
 

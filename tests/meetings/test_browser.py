@@ -33,6 +33,11 @@ def test_secretary_logs_a_committee_meeting_on_a_phone_and_the_calendar_turns_he
     # only the committee is due; everyone is present until ticked absent
     assert page.text_content("[data-count=due]") == "3"
     assert page.locator(f'li.roster-row[data-member="{members[4].pk}"]').is_hidden()
+    # who is due comes from the server for the date entered (before the committee existed: nobody)
+    page.fill("input[name=date]", "2019-06-01")
+    page.wait_for_function("document.querySelector('[data-count=due]').textContent === '0'")
+    page.fill("input[name=date]", today.isoformat())
+    page.wait_for_function("document.querySelector('[data-count=due]').textContent === '3'")
     row = page.locator(f'li.roster-row[data-member="{absentee.pk}"]')
     row.locator("input.absent-toggle").check()
     row.locator("select").select_option("sick")

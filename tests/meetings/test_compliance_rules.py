@@ -1,8 +1,10 @@
 """The compliance maths (SPEC §4) as a pure function: dataclasses in, no database."""
 
+import pickle
 from datetime import date
 
 import pytest
+from django.utils import translation
 
 from meetings import compliance as c
 
@@ -278,3 +280,19 @@ def test_quorum_rule_comes_from_the_requirement_of_the_meeting_form():
     assert c.quorum_rule_for(DEFAULTS, "branch_assembly") == c.QUORUM_FULL_MEMBERS
     assert c.quorum_rule_for(DEFAULTS, "committee") == c.QUORUM_COMMITTEE
     assert c.quorum_rule_for(DEFAULTS, "theme_day") == c.QUORUM_NONE
+
+
+def test_a_result_computed_in_one_language_reads_in_the_other():
+    """Plain facts (P11): the result holds codes and numbers; labels and notes
+    are rendered when read, so a result computed in a Celery task under Chinese
+    reads in English for an English reader, and back."""
+    with translation.override("zh-hans"):
+        result = c.evaluate(facts(), 2025, date(2026, 1, 5))
+    (talk_cell,) = result.rows_for("talk")[0].cells
+    quarter = c.periods_of(2025, "quarter")[0]
+    assert pickle.loads(pickle.dumps(result)) == result  # plain data: survives a task queue
+
+    with translation.override("en"):
+        assert (quarter.label, talk_cell.note.endswith("pairs have talked.")) == ("Q1", True)
+    with translation.override("zh-hans"):
+        assert quarter.label == "第一季度" and talk_cell.note.startswith("已谈0对")

@@ -68,7 +68,7 @@ def test_same_seed_same_meetings():
 
 
 def test_the_whole_demo_seed_gives_varied_calendars():
-    from branches.management.commands.seed_demo import seed_database
+    from assessment.management.commands.seed_demo import seed_database
 
     ctx = seed_database(seed=2026, today=TODAY)
     results = selectors.branches_compliance(ctx.branches, 2025, on=TODAY)

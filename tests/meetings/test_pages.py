@@ -313,3 +313,61 @@ def test_logging_form_takes_the_same_number_of_queries_for_5_or_30_members(clien
         return len(queries)
 
     assert count(5) == count(30)
+
+
+def _roles_on_the_form(html: str) -> dict[str, str]:
+    """member pk -> the role badge beside their name in the attendance list."""
+    rows = re.findall(r'data-member="(\d+)".*?</li>', html, flags=re.S)
+    out = {}
+    for pk in rows:
+        row = re.search(rf'data-member="{pk}".*?</li>', html, flags=re.S).group(0)
+        badge = re.search(r'<span class="badge[^"]*">([^<]+)</span>', row)
+        out[pk] = badge.group(1) if badge else ""
+    return out
+
+
+def test_the_meeting_form_shows_the_roles_in_office_on_the_meetings_date(client, secretary_of):
+    """[P13] 1: a tenure of the previous term must not win over the current one."""
+    from branches.models import RoleTenure
+
+    branch, members = branch_with_members(full=4)
+    a, b, c = members[:3]
+    old = committee_for(branch, [a, b, c], start=dt.date(2019, 1, 1),
+                        roles=[RoleTenure.Role.SECRETARY, RoleTenure.Role.YOUTH, RoleTenure.Role.ORGANIZATION])
+    RoleTenure.objects.filter(term=old).update(end_date=dt.date(2023, 12, 31))
+    old.actual_end_date = dt.date(2023, 12, 31)
+    old.save()
+    committee_for(branch, [b, a], start=dt.date(2024, 1, 1),
+                  roles=[RoleTenure.Role.SECRETARY, RoleTenure.Role.ORGANIZATION])
+    client.force_login(secretary_of(branch))
+
+    new_form = _roles_on_the_form(client.get(reverse("meeting_create") + f"?branch={branch.pk}").content.decode())
+    assert (new_form[str(a.pk)], new_form[str(b.pk)], new_form[str(c.pk)]) == ("组织委员", "书记", "")
+
+    earlier = MeetingFactory(branch=branch, day=dt.date(2023, 6, 1))
+    edit_form = _roles_on_the_form(client.get(reverse("meeting_edit", args=[earlier.pk])).content.decode())
+    assert (edit_form[str(a.pk)], edit_form[str(b.pk)], edit_form[str(c.pk)]) == ("书记", "青年委员", "组织委员")
+
+
+def test_who_must_attend_is_decided_on_the_server_for_the_date_asked(client, secretary_of, user_with_role):
+    """The logging form's script applies these lists; it holds no rule of its own (P11)."""
+    branch, members = branch_with_members(full=4)
+    committee_for(branch, members[:2], start=dt.date(2024, 1, 1))
+    late = members[3]
+    late.join_date = dt.date(2025, 6, 1)
+    late.save()
+    client.force_login(secretary_of(branch))
+    url = reverse("meeting_due")
+
+    before = client.get(url, {"branch": branch.pk, "date": "2023-12-31"}).json()
+    after = client.get(url, {"branch": branch.pk, "date": "2025-06-01"}).json()
+
+    assert before["committee"] == [] and late.pk not in before["all"]
+    assert sorted(after["committee"]) == sorted(m.pk for m in members[:2]) and late.pk in after["all"]
+    assert client.get(url, {"branch": branch.pk, "date": "nonsense"}).status_code == 400
+    page = client.get(reverse("meeting_create") + f"?branch={branch.pk}").content.decode()
+    assert "data-due=" in page and "data-committee=" not in page
+
+    outsider = user_with_role(RoleAssignment.Role.BRANCH_SECRETARY, CommitteeFactory())
+    client.force_login(outsider)
+    assert client.get(url, {"branch": branch.pk, "date": "2025-06-01"}).status_code == 404

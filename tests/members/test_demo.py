@@ -6,8 +6,8 @@ from django.db import connection, transaction
 from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 
+from assessment.management.commands.seed_demo import SEED_STEPS, seed_database
 from branches.demo import Scale
-from branches.management.commands.seed_demo import SEED_STEPS, seed_database
 from members import pipeline
 from members.demo import seed_records
 from members.models import (

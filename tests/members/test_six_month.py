@@ -108,7 +108,7 @@ def test_absence_with_leave_is_not_attendance_but_a_handling_can_record_the_vali
     )
 
     case = cases(member, date(2025, 8, 1), ATTENDANCE)[0]
-    assert case.handled and case.handling.measure == InactivityHandling.Measure.VALID_REASON
+    assert case.handled and case.measure == InactivityHandling.Measure.VALID_REASON
 
 
 def test_the_system_never_changes_a_flagged_members_status():

@@ -6,6 +6,7 @@ from datetime import date, timedelta
 import pytest
 from django.urls import reverse
 from django.utils import timezone
+from rest_framework.test import APIClient
 
 from branches.models import CommitteeTerm, Election, OrgUnit, PartyGroup, RoleTenure, Sector, TermAdjustment
 from tests.branches.factories import BranchFactory, CommitteeTermFactory, PartyGroupFactory, RoleTenureFactory
@@ -41,14 +42,15 @@ def test_committee_admin_creates_a_branch_under_its_committee(login, user_with_r
     assert unit.path == f"{committee.path}{unit.pk}/"
 
 
-def test_secretary_edits_own_branch_and_sees_service_errors(secretary_client, branch):
+def test_secretary_edits_own_branch_and_sees_service_errors(secretary_client, branch, login, user_with_role,
+                                                           two_committees):
     url = reverse("org_unit_update", args=[branch.pk])
     assert secretary_client.get(url).status_code == 200
 
     MemberFactory(branch=branch)
-    response = secretary_client.post(
-        url, {"name": "改为党委", "kind": OrgUnit.Kind.COMMITTEE, "sector": "other", "is_active": "on"}
-    )
+    admin = login(user_with_role(Role.COMMITTEE_ADMIN, two_committees["committee_a"]))
+    response = admin.post(url, {"name": "改为党委", "kind": OrgUnit.Kind.COMMITTEE, "sector": "other", "is_active": "on"})
+    assert response.status_code == 400
     assert "该组织下已有党员，不能改为非党支部类型。" in response.content.decode()
     assert OrgUnit.objects.get(pk=branch.pk).kind == OrgUnit.Kind.BRANCH
 
@@ -340,3 +342,25 @@ def test_contested_election_page_records_a_tie_for_the_last_seat(secretary_clien
     assert "选举有效，2人当选" in page and "需另行选举" in page
     term = CommitteeTerm.objects.get(org_unit=branch, actual_end_date__isnull=True)
     assert term.seats == 3 and set(term.tenures.values_list("member__name", flat=True)) == {"甲", "乙"}
+
+
+def test_a_secretary_cannot_change_the_kind_of_their_branch_through_the_page_or_the_api(
+    secretary_of, login, branch
+):
+    """The rule is in the service (org_unit_update(actor=)): both callers get the same answer."""
+    user = secretary_of(branch)
+    page = login(user).post(
+        reverse("org_unit_update", args=[branch.pk]),
+        {"name": "改名支部", "kind": OrgUnit.Kind.JOINT_BRANCH, "sector": branch.sector},
+    )
+    assert page.status_code == 400
+    assert "组织类型只能由上级党组织调整。" in page.content.decode()
+
+    api = APIClient()
+    api.force_authenticate(user)
+    response = api.patch(f"/api/v1/org-units/{branch.pk}/", {"name": "改名支部", "kind": "joint_branch"}, format="json")
+    assert response.status_code == 400
+    assert response.json()["errors"]["kind"] == ["组织类型只能由上级党组织调整。"]
+
+    branch.refresh_from_db()
+    assert (branch.name, branch.kind) == ("甲一支部", OrgUnit.Kind.BRANCH)

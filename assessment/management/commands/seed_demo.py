@@ -5,9 +5,11 @@
     manage.py seed_demo --if-empty       # do nothing when org units exist (make run)
     manage.py seed_demo --seed 7         # other names, dates, ID numbers; same seed → same data
 
-Each app contributes a `demo` module; SEED_STEPS lists who runs when (see
-branches/demo.py for why the branches app has two steps). Apps whose demo
-module does not exist yet are skipped. All steps run in one transaction.
+Each app contributes a `demo` module that writes only its own app's data;
+SEED_STEPS lists who runs when (see branches/demo.py for why the branches app
+has two steps). The command lives in the top app (assessment), the one layer
+that may import every app below it. Apps whose demo module does not exist yet
+are skipped. All steps run in one transaction.
 """
 
 from __future__ import annotations
@@ -23,12 +25,14 @@ from django.utils import timezone
 
 from branches.demo import SCALES, Scale, SeedContext, login_rows
 from branches.models import CommitteeTerm, Election, OrgUnit, PartyGroup, RoleTenure
+from members.models import Member
 
 # (app, function of `<app>.demo`) in the order they run
 SEED_STEPS = (
     ("branches", "seed"),  # org tree, 党小组
     ("members", "seed"),  # roster, 建档 status changes
     ("branches", "seed_committees"),  # terms, elections, tenures, group leaders, users
+    ("members", "link_users"),  # the demo logins of members (dy1, sj1, …)
     ("meetings", "seed"),
     ("members", "seed_records"),  # dues ledgers, trainings, the pipeline, transfers (reads attendance)
     ("archives", "seed"),
@@ -113,8 +117,6 @@ class Command(BaseCommand):
 
     def _print_summary(self, ctx: SeedContext, elapsed: float) -> None:
         from django.contrib.auth import get_user_model
-
-        from members.models import Member
 
         units = OrgUnit.objects.all()
         rows = [
