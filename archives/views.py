@@ -166,6 +166,9 @@ def _box_context(request, branch, year, box_kind, catalogue, form):
     for d in entries:
         d.source_url = source_url(d)
     can_edit = can_edit_org_unit(request.user, branch)
+    may_bind = can_edit and catalogue is not None and not catalogue.is_bound and bool(entries)
+    bind_opens = services.bind_opens_on(catalogue) if may_bind else None
+    bindable = may_bind and bind_opens is not None and bind_opens <= timezone.localdate()
     terms = list(branch.terms.order_by("-start_date")) if box_kind in TERM_BOXES else []
     return {
         "branch": branch,
@@ -179,7 +182,10 @@ def _box_context(request, branch, year, box_kind, catalogue, form):
         "status": status,
         "can_edit": can_edit,
         "form": form if can_edit else None,
-        "bind_form": forms.BindForm() if can_edit and catalogue and not catalogue.is_bound and entries else None,
+        "bind_form": forms.BindForm() if bindable else None,
+        # not yet: say when (or that the term must end first) instead of a button that is refused
+        "bind_not_yet": may_bind and not bindable,
+        "bind_opens": bind_opens,
         "terms": terms,
         "bind_deadline": services.bind_deadline(catalogue) if catalogue else None,
         "max_mb": uploads.archive_max_bytes() // uploads.MB,
