@@ -235,11 +235,13 @@ def _announce(request, meeting: Meeting, *, created: bool) -> None:
         messages.warning(
             request,
             _(
-                "%(verb)s，但未达法定人数：应到%(base)s人，实到%(present)s人，未超过半数。"
-                "记录已保存，并标记为“未达法定人数”，不计入该类会议的完成情况。"
+                "%(verb)s，但未达法定人数：%(basis)s应到%(base)s人、实到%(present)s人，未超过半数"
+                "（全体应到%(expected)s人）。记录已保存，并标记为“未达法定人数”，不计入该类会议的完成情况。"
             )
             % {
                 "verb": verb,
+                "basis": meeting.quorum_basis,
+                "expected": meeting.expected_count,
                 "base": meeting.quorum_expected,
                 "present": meeting.quorum_present,
             },
