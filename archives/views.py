@@ -275,13 +275,16 @@ def catalogue_pdf(request, pk):
     catalogue = _visible_catalogue(request, pk)
     filename, content_type, content = CatalogueReport().render({"catalogue": catalogue})
     response = HttpResponse(content, content_type=content_type)
-    response["Content-Disposition"] = _content_disposition(filename, inline=True)
+    response["Content-Disposition"] = _content_disposition(
+        filename, ascii_name=CatalogueReport.ascii_filename(catalogue), inline=True
+    )
     return response
 
 
-def _content_disposition(filename: str, *, inline: bool) -> str:
+def _content_disposition(filename: str, *, ascii_name: str, inline: bool) -> str:
+    """The Chinese name in filename* (RFC 6266); a meaningful ASCII one for old clients,
+    not the Chinese name with its letters stripped ("--2026-.pdf")."""
     kind = "inline" if inline else "attachment"
-    ascii_name = filename.encode("ascii", "ignore").decode() or "catalogue.pdf"
     return f"{kind}; filename=\"{ascii_name}\"; filename*=UTF-8''{quote(filename)}"
 
 

@@ -239,6 +239,7 @@ def test_the_catalogue_pdf_embeds_a_cjk_font(client, secretary_of, branch, tmp_p
 
     assert response.status_code == 200 and response["Content-Type"] == "application/pdf"
     assert "filename*=UTF-8''" in response["Content-Disposition"]
+    assert f'filename="catalogue-2024-branch-{branch.pk}-life.pdf"' in response["Content-Disposition"]
     content = response.content
     assert content.startswith(b"%PDF-")
     path = tmp_path / "catalogue.pdf"
