@@ -14,10 +14,11 @@ APT_PACKAGES := redis-server fonts-wqy-microhei libharfbuzz-subset0 libpango-1.0
 	poppler-utils chromium gettext
 SUDO := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
 
-.PHONY: help setup system-deps redis run test test-sqlite test-postgres lint format bench clean services-stop
+.PHONY: help setup system-deps redis run dev web test test-sqlite test-postgres lint format bench clean services-stop
 
 help:
 	@echo "make run          安装依赖、迁移、载入演示数据，启动 Redis、Celery 与 Web 服务 (http://127.0.0.1:8000)"
+	@echo "make dev          同 make run，但以开发模式启动 Web 服务（DEBUG 开、代码改动自动重载）"
 	@echo "make test         安装依赖并运行全部测试（可用时使用 PostgreSQL，否则 SQLite）"
 	@echo "make test-sqlite  在 SQLite 上运行全部测试"
 	@echo "make lint         ruff 检查与应用分层检查（import-linter）"
@@ -54,7 +55,18 @@ redis: setup
 	  for i in $$(seq 50); do $(BIN)/python -c "import os,redis; redis.Redis.from_url(os.environ['REDIS_URL']).ping()" 2>/dev/null && break; sleep 0.1; done; \
 	fi
 
-run: setup redis
+# `make run` serves the product as users see it (config.settings.demo: DEBUG off, the
+# Chinese 404/500 pages, static files by WhiteNoise); `make dev` is the same with
+# DEBUG on and autoreload (config.settings.local).
+run: export DJANGO_SETTINGS_MODULE = config.settings.demo
+run: RUNSERVER_ARGS = --noreload
+run: web
+
+dev: export DJANGO_SETTINGS_MODULE = config.settings.local
+dev: RUNSERVER_ARGS =
+dev: web
+
+web: setup redis
 	$(BIN)/python manage.py migrate --noinput -v0
 	$(BIN)/python manage.py seed_demo --if-empty
 	@$(MAKE) -s services-stop
@@ -63,8 +75,8 @@ run: setup redis
 	  --logfile $(VAR)/celery-worker.log --detach
 	@$(BIN)/celery -A config beat -l info --pidfile $(VAR)/celery-beat.pid \
 	  --logfile $(VAR)/celery-beat.log --detach
-	@echo ">> Web 服务: http://127.0.0.1:8000  （Ctrl+C 停止，Celery 随之停止）"
-	@trap '$(MAKE) -s services-stop' EXIT INT TERM; $(BIN)/python manage.py runserver 127.0.0.1:8000
+	@echo ">> Web 服务: http://127.0.0.1:8000  （$$DJANGO_SETTINGS_MODULE；Ctrl+C 停止，Celery 随之停止）"
+	@trap '$(MAKE) -s services-stop' EXIT INT TERM; $(BIN)/python manage.py runserver $(RUNSERVER_ARGS) 127.0.0.1:8000
 
 services-stop:
 	@for f in $(VAR)/celery-worker.pid $(VAR)/celery-beat.pid; do \

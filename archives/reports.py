@@ -40,3 +40,9 @@ class CatalogueReport:
         period = f"{catalogue.year}" if catalogue.year else f"第{catalogue.term.number}届"
         filename = f"{catalogue.branch.name}-{catalogue.get_box_kind_display()}-{period}-目录.pdf"
         return filename, self.content_type, content
+
+    @staticmethod
+    def ascii_filename(catalogue: Catalogue) -> str:
+        """The plain-ASCII name for clients that ignore filename*: what, which period, which branch."""
+        period = f"{catalogue.year}" if catalogue.year else f"term-{catalogue.term.number}"
+        return f"catalogue-{period}-branch-{catalogue.branch_id}-{catalogue.box_kind}.pdf"

@@ -9,7 +9,6 @@ these) cannot get round it."""
 from datetime import date as Date
 from datetime import timedelta
 
-from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
 from django.utils import timezone
@@ -32,12 +31,6 @@ class _Errors:
     def raise_if_any(self) -> None:
         if self.errors:
             raise ValidationError(self.errors)
-
-
-def bind_days_before_end() -> int:
-    """How many days before its period ends a catalogue may be bound (setting
-    ARCHIVES_BIND_DAYS_BEFORE_END, default 31: a year's boxes from 1 December)."""
-    return int(getattr(settings, "ARCHIVES_BIND_DAYS_BEFORE_END", 31))
 
 
 def period_end(catalogue: Catalogue) -> Date:
@@ -198,11 +191,21 @@ def document_delete(document: Document, *, user=None) -> None:
 # ---------------------------------------------------------------- binding
 
 
+def bind_opens_on(catalogue: Catalogue) -> Date | None:
+    """The first day the catalogue may be bound: the day after its period ends —
+    1 January after a year's box, the day after the committee term actually ended
+    for the 组织管理盒. None while the term is still running (its end is not known)."""
+    if catalogue.term_id:
+        end = catalogue.term.actual_end_date
+        return end + timedelta(days=1) if end else None
+    return Date(catalogue.year + 1, 1, 1)
+
+
 @transaction.atomic
 def catalogue_bind(catalogue: Catalogue, *, user=None, note: str = "", today: Date | None = None) -> Catalogue:
     """Bind (合订) a catalogue: from now on its documents are frozen; corrections
-    only as dated addenda. A year's box can be bound from December (setting),
-    a term's box when the term is about to end or has ended."""
+    only as dated addenda. Only once its period is over (`bind_opens_on`): a box
+    bound early would turn every later record of the period into an addendum."""
     catalogue = filing._lock(catalogue.pk)[catalogue.pk]
     today = today or timezone.localdate()
     if catalogue.is_bound:
@@ -211,12 +214,14 @@ def catalogue_bind(catalogue: Catalogue, *, user=None, note: str = "", today: Da
         )
     if not catalogue.documents.exists():
         raise ValidationError(_("目录中还没有文件，不能合订。"))
-    end = period_end(catalogue)
-    earliest = end - timedelta(days=bind_days_before_end())
-    if today < earliest:
+    opens = bind_opens_on(catalogue)
+    if opens is None:
         raise ValidationError(
-            _("%(period)s尚未结束，%(date)s起才能合订。")
-            % {"period": catalogue.period_label, "date": earliest.isoformat()}
+            _("%(period)s任期尚未结束，换届后才能合订。") % {"period": catalogue.period_label}
+        )
+    if today < opens:
+        raise ValidationError(
+            _("%(period)s尚未结束，%(date)s起才能合订。") % {"period": catalogue.period_label, "date": opens.isoformat()}
         )
     catalogue.bound_at = timezone.now()
     catalogue.bound_by = user if getattr(user, "pk", None) else None

@@ -166,6 +166,9 @@ def _box_context(request, branch, year, box_kind, catalogue, form):
     for d in entries:
         d.source_url = source_url(d)
     can_edit = can_edit_org_unit(request.user, branch)
+    may_bind = can_edit and catalogue is not None and not catalogue.is_bound and bool(entries)
+    bind_opens = services.bind_opens_on(catalogue) if may_bind else None
+    bindable = may_bind and bind_opens is not None and bind_opens <= timezone.localdate()
     terms = list(branch.terms.order_by("-start_date")) if box_kind in TERM_BOXES else []
     return {
         "branch": branch,
@@ -179,7 +182,10 @@ def _box_context(request, branch, year, box_kind, catalogue, form):
         "status": status,
         "can_edit": can_edit,
         "form": form if can_edit else None,
-        "bind_form": forms.BindForm() if can_edit and catalogue and not catalogue.is_bound and entries else None,
+        "bind_form": forms.BindForm() if bindable else None,
+        # not yet: say when (or that the term must end first) instead of a button that is refused
+        "bind_not_yet": may_bind and not bindable,
+        "bind_opens": bind_opens,
         "terms": terms,
         "bind_deadline": services.bind_deadline(catalogue) if catalogue else None,
         "max_mb": uploads.archive_max_bytes() // uploads.MB,
@@ -269,13 +275,16 @@ def catalogue_pdf(request, pk):
     catalogue = _visible_catalogue(request, pk)
     filename, content_type, content = CatalogueReport().render({"catalogue": catalogue})
     response = HttpResponse(content, content_type=content_type)
-    response["Content-Disposition"] = _content_disposition(filename, inline=True)
+    response["Content-Disposition"] = _content_disposition(
+        filename, ascii_name=CatalogueReport.ascii_filename(catalogue), inline=True
+    )
     return response
 
 
-def _content_disposition(filename: str, *, inline: bool) -> str:
+def _content_disposition(filename: str, *, ascii_name: str, inline: bool) -> str:
+    """The Chinese name in filename* (RFC 6266); a meaningful ASCII one for old clients,
+    not the Chinese name with its letters stripped ("--2026-.pdf")."""
     kind = "inline" if inline else "attachment"
-    ascii_name = filename.encode("ascii", "ignore").decode() or "catalogue.pdf"
     return f"{kind}; filename=\"{ascii_name}\"; filename*=UTF-8''{quote(filename)}"
 
 

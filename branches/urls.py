@@ -3,7 +3,6 @@ from django.urls import include, path
 from . import views
 
 urlpatterns = [
-    path("", views.home, name="home"),
     path("org/", views.org_tree, name="org_tree"),
     path("alerts/", include("branches.alert_urls")),  # the notification centre (SPEC §7)
     path("org/<int:pk>/", views.org_unit_detail, name="org_unit"),

@@ -1,4 +1,4 @@
-"""Pages of the org tree: home redirect, the tree, a unit's page and the forms
+"""Pages of the org tree: the tree, a unit's page and the forms
 that call `branches.services`. Access is decided by `branches.scoping` only:
 out-of-scope units are 404 (looked up in the scoping queryset), visible but
 not editable ones are 403."""
@@ -34,27 +34,11 @@ from .scoping import (
     can_create_child_unit,
     can_edit_org_unit,
     can_view_org_unit,
-    home_unit_for,
     org_units_visible_to,
-    scope_of,
 )
 from .selectors import FULL_MEMBER, PARTY_STATUSES, branch_rule_findings
 
 PARTY_MEMBERS = Q(members__status__in=PARTY_STATUSES)
-
-
-@login_required
-def home(request):
-    """Land each user where their work is: their branch, the tree, or their own record."""
-    scope = scope_of(request.user)
-    if scope.grants or scope.is_superuser:
-        unit = home_unit_for(request.user)
-        if unit is not None and unit.is_branch:
-            return redirect("org_unit", pk=unit.pk)
-        return redirect("org_tree")
-    if scope.member_id:
-        return redirect("member_detail", pk=scope.member_id)
-    return render(request, "home.html")
 
 
 # --- the tree -----------------------------------------------------------------------------------

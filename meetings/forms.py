@@ -269,6 +269,7 @@ class MeetingFilterForm(forms.Form):
         label=_("党支部"),
         queryset=None,
         required=False,
+        empty_label=_("全部党支部"),
         widget=forms.Select(attrs={"class": "form-select form-select-sm"}),
     )
     kind = forms.ChoiceField(

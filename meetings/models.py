@@ -116,6 +116,14 @@ class Meeting(TimeStampedModel):
         super().save(*args, **kwargs)
 
     @property
+    def quorum_basis(self) -> str:
+        """Who the quorum counts (its 应到 differs from the meeting's 全体应到)."""
+        return {
+            self.Quorum.FULL_MEMBERS: _("有表决权的正式党员"),
+            self.Quorum.COMMITTEE: _("支委会委员"),
+        }.get(self.quorum_rule, "")
+
+    @property
     def quorum_failed(self) -> bool:
         return self.quorum_met is False
 

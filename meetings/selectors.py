@@ -309,3 +309,44 @@ def first_meeting_by_branch(branch_ids) -> dict[int, date]:
         row["branch_id"]: row["first"]
         for row in Meeting.objects.filter(branch_id__in=list(branch_ids)).values("branch_id").annotate(first=Min("date"))
     }
+
+
+# ---------------------------------------------------------------- one member's own record
+
+
+def member_attendance(member: Member, year: int) -> QuerySet[Attendance]:
+    """The member's attendance rows of a year (出席, 缺席 with reason, 列席), newest
+    first, with their meetings: one query. For the member's own page."""
+    return (
+        Attendance.objects.filter(member=member, meeting__date__year=year)
+        .select_related("meeting")
+        .order_by("-meeting__date", "-meeting_id")
+    )
+
+
+def member_attendance_years(member: Member) -> list[int]:
+    """Years with attendance of the member, newest first (one query)."""
+    return sorted(
+        {d.year for d in Attendance.objects.filter(member=member).values_list("meeting__date", flat=True)},
+        reverse=True,
+    )
+
+
+def member_grades(member: Member) -> QuerySet[EvaluationGrade]:
+    """The member's 民主评议 results, newest first, with the meeting's date."""
+    return EvaluationGrade.objects.filter(member=member).select_related("meeting").order_by("-meeting__date")
+
+
+def open_requirements(branch: OrgUnit, *, on: date | None = None) -> list[tuple[c.Row, c.Cell]]:
+    """This period's required meetings still to hold: the cells of the branch's
+    compliance that are upcoming (or missing) in a period containing `on`,
+    soonest deadline first."""
+    on = on or today()
+    result = branch_compliance(branch, on.year, on=on)
+    due = [
+        (row, cell)
+        for row in result.rows
+        for cell in row.cells
+        if cell.status in (c.UPCOMING, c.MISSING) and cell.period.contains(on)
+    ]
+    return sorted(due, key=lambda rc: (rc[1].period.end, rc[0].requirement.order))

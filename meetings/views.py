@@ -7,6 +7,7 @@ Access is decided by `branches.scoping` only: a branch the user cannot see is
 
 import datetime as dt
 import json
+from functools import wraps
 from urllib.parse import urlencode
 
 from django.contrib import messages
@@ -28,6 +29,7 @@ from branches.scoping import (
     home_unit_for,
     org_units_editable_by,
     org_units_visible_to,
+    scope_of,
 )
 from branches.selectors import committee_in_office, committee_on
 from config import hooks
@@ -238,6 +240,23 @@ def meeting_create(request):
     form = forms.MeetingForm(initial=initial, branch=branch, members=member_qs)
     return _form_page(request, branch=branch, form=form, formset=forms.ResolutionFormSet(prefix="res"))
 
+# messages a page shows where the user acted (base.html leaves them out of the top banner)
+IN_PLACE = "in-place"
+
+
+def _own_page_for_members(view):
+    """A 党员 with no role sees no branch's meetings: send them to their own page
+    (我的组织生活) instead of an empty list."""
+
+    @wraps(view)
+    def wrapped(request, *args, **kwargs):
+        scope = scope_of(request.user)
+        if not scope.grants and not scope.is_superuser and scope.member_id:
+            return redirect("my_org_life")
+        return view(request, *args, **kwargs)
+
+    return wrapped
+
 
 def _secretary_ids(branch) -> set[int]:
     today = timezone.localdate()
@@ -250,11 +269,13 @@ def _announce(request, meeting: Meeting, *, created: bool) -> None:
         messages.warning(
             request,
             _(
-                "%(verb)s，但未达法定人数：应到%(base)s人，实到%(present)s人，未超过半数。"
-                "记录已保存，并标记为“未达法定人数”，不计入该类会议的完成情况。"
+                "%(verb)s，但未达法定人数：%(basis)s应到%(base)s人、实到%(present)s人，未超过半数"
+                "（全体应到%(expected)s人）。记录已保存，并标记为“未达法定人数”，不计入该类会议的完成情况。"
             )
             % {
                 "verb": verb,
+                "basis": meeting.quorum_basis,
+                "expected": meeting.expected_count,
                 "base": meeting.quorum_expected,
                 "present": meeting.quorum_present,
             },
@@ -317,6 +338,7 @@ def meeting_edit(request, pk):
 
 
 @login_required
+@_own_page_for_members
 def meeting_list(request):
     visible = branches_visible_to(request.user)
     form = forms.MeetingFilterForm(request.GET or None, branches=visible.order_by("path"))
@@ -445,6 +467,8 @@ def meeting_detail(request, pk):
 @login_required
 @require_POST
 def attachment_upload(request, pk):
+    """The outcome is shown next to the upload field (extra tag IN_PLACE) and the
+    page opens there: on a phone the top of the page is out of sight."""
     meeting = _editable_meeting(request, pk)
     form = forms.AttachmentForm(request.POST, request.FILES)
     if form.is_valid():
@@ -454,14 +478,14 @@ def attachment_upload(request, pk):
             )
         except ValidationError as exc:
             for m in exc.messages:
-                messages.error(request, m)
+                messages.error(request, m, extra_tags=IN_PLACE)
         else:
-            messages.success(request, _("附件已上传。"))
+            messages.success(request, _("附件已上传。"), extra_tags=IN_PLACE)
     else:
         for errors in form.errors.values():
             for m in errors:
-                messages.error(request, m)
-    return redirect(reverse("meeting_detail", args=[meeting.pk]) + "#attachments")
+                messages.error(request, m, extra_tags=IN_PLACE)
+    return redirect(reverse("meeting_detail", args=[meeting.pk]) + "#attachment-upload")
 
 
 @login_required
@@ -606,6 +630,7 @@ def _record_create(request, *, form_class, heading, save):
 
 
 @login_required
+@_own_page_for_members
 def talk_list(request):
     return _record_list(
         request, model=TalkRecord, template="meetings/talk_list.html", create_url_name="meeting_talk_create"
@@ -629,6 +654,7 @@ def talk_create(request):
 
 
 @login_required
+@_own_page_for_members
 def report_list(request):
     return _record_list(
         request, model=MemberReport, template="meetings/report_list.html", create_url_name="meeting_report_create"
@@ -731,6 +757,8 @@ def calendar_home(request):
     year = _year_param(request)
     unit = home_unit_for(request.user)
     if unit is None:
+        if scope_of(request.user).member_id:
+            return redirect("my_org_life")  # a 党员 sees their own meetings there
         raise Http404(_("没有可查看的党组织。"))
     if unit.is_branch:
         return redirect("meeting_calendar", branch_pk=unit.pk, year=year)

@@ -157,6 +157,9 @@ SPECTACULAR_SETTINGS = {
     "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
     "REDOC_DIST": "SIDECAR",
     "COMPONENT_SPLIT_REQUEST": True,
+    # Tag each operation by its resource (the path segment after /api/v1/) so the
+    # docs group them (branches, members, meetings, archive-boxes, …) instead of one "v1".
+    "SCHEMA_PATH_PREFIX": r"/api/v[0-9]+",
     # Several models have a `kind`/`role`/`status`: name each choice set once.
     "ENUM_NAME_OVERRIDES": {
         "OrgUnitKindEnum": "branches.models.OrgUnit.Kind",

@@ -15,7 +15,7 @@ from django.utils.translation import gettext as _
 
 from branches.scoping import can_edit_org_unit
 
-from .. import forms, selectors, services
+from .. import forms, rules, selectors, services
 from ..rules import add_months, month_start
 from .access import editable_branch, visible_branch, visible_member, year_param
 
@@ -46,6 +46,24 @@ def dues_grid(request, branch_pk, year):
     )
 
 
+def _with_amount_due(rows, rates):
+    """Each card's 应交: the recorded amount, else what the prefilled base (last
+    month's) or the category's standard gives; None when it cannot be known yet."""
+    out = []
+    for row, fields, fixed in rows:
+        if row.record is not None:
+            due = row.record.amount_due
+        else:
+            try:
+                due, _bracket = rules.dues_amount(
+                    row.member.category, row.last_base, rates, fixed=row.last_fixed if fixed else None
+                )
+            except rules.RuleError:
+                due = None  # no base pay known yet: the secretary enters it first
+        out.append((row, fields, fixed, due))
+    return out
+
+
 @login_required
 def dues_month(request, branch_pk, year, month):
     branch = editable_branch(request, branch_pk)
@@ -55,7 +73,8 @@ def dues_month(request, branch_pk, year, month):
         raise Http404 from None
     today = timezone.localdate()
     sheet = selectors.month_sheet(branch, first)
-    fixed = {r.category: r.fixed_amount for r in services.rate_rows() if r.is_fixed}
+    rates = services.rate_rows()
+    fixed = {r.category: r.fixed_amount for r in rates if r.is_fixed}
     form = forms.DuesSheetForm(request.POST or None, sheet=sheet, fixed_categories=fixed, initial={"paid_on": today})
     if request.method == "POST" and form.is_valid():
         rows = [services.DuesRowIn(**data) for data in form.row_data()]
@@ -77,7 +96,7 @@ def dues_month(request, branch_pk, year, month):
             "branch": branch,
             "month": first,
             "form": form,
-            "rows": form.rows(),
+            "rows": _with_amount_due(form.rows(), rates),
             "previous": add_months(first, -1),
             "next": add_months(first, 1) if add_months(first, 1) <= month_start(today) else None,
         },

@@ -8,6 +8,7 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
+from django.db import models
 from django.forms.models import model_to_dict
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
@@ -15,6 +16,7 @@ from django.utils.cache import add_never_cache_headers
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
+from simple_history.models import DeletedObject
 
 from branches.forms import call_service
 from branches.models import OrgUnit, RoleAssignment
@@ -32,6 +34,7 @@ from members.scoping import (
 
 from .. import forms, pipeline, services
 from ..models import Member
+from ..people import deleted_account, is_user_model, person_name
 
 PAGE_SIZE = 50
 
@@ -104,8 +107,16 @@ HISTORY_TYPES = {"+": gettext_lazy("建档"), "~": gettext_lazy("修改"), "-": 
 
 
 def display_value(field, value) -> str:
+    """A field's value in the 修改记录: labels for choices, people for accounts,
+    never simple-history's raw "Deleted 用户 (pk=…)"."""
+    if isinstance(value, DeletedObject):
+        if value.pk is None:
+            return "—"
+        return deleted_account() if is_user_model(value.model) else _("（已删除）")
     if value is None or value == "":
         return "—"
+    if isinstance(value, models.Model) and is_user_model(type(value)):
+        return person_name(value)
     if field.choices:
         return str(dict(field.flatchoices).get(value, value))
     if isinstance(value, bool):
@@ -118,7 +129,7 @@ def display_value(field, value) -> str:
 def member_changes(member: Member, limit: int = 30) -> list[dict]:
     """The audit history (django-simple-history) as rows of field changes, newest first."""
     records = list(
-        member.history.select_related("history_user", "branch", "party_group").order_by("-history_date", "-history_id")[
+        member.history.select_related("history_user__member", "branch", "party_group").order_by("-history_date", "-history_id")[
             : limit + 1
         ]
     )
@@ -175,7 +186,7 @@ def render_member_detail(request, member: Member, *, id_number: str | None = Non
         "can_edit": can_edit_member(user, member),
         "can_reveal": can_reveal_id_number(user, member),
         "id_number": id_number,
-        "status_changes": member.status_changes.select_related("changed_by").order_by("-date", "-id"),
+        "status_changes": member.status_changes.select_related("changed_by__member").order_by("-date", "-id"),
         "tenures": member.tenures.select_related("term__org_unit").order_by("-start_date", "-pk"),
         "changes": member_changes(member),
     }

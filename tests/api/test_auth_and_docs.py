@@ -62,6 +62,20 @@ def test_schema_is_valid_openapi_and_documents_the_workflow_actions(db):
     assert "id_number" in schema["components"]["schemas"]["MemberRequest"]["properties"]
 
 
+def test_the_docs_group_operations_by_resource(db):
+    schema = APIClient().get("/api/schema/", {"format": "json"}).json()
+    tags = {
+        path: op["tags"]
+        for path, ops in schema["paths"].items()
+        for op in ops.values()
+        if isinstance(op, dict) and "tags" in op
+    }
+    assert tags["/api/v1/members/{id}/change-status/"] == ["members"]
+    assert tags["/api/v1/archive-boxes/{id}/bind/"] == ["archive-boxes"]
+    assert tags["/api/v1/meetings/"] == ["meetings"]
+    assert not any("v1" in t for t in tags.values())
+
+
 def test_swagger_ui_loads_only_local_assets(db):
     user = UserFactory()
     client = APIClient()

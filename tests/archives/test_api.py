@@ -8,6 +8,7 @@ import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
+from django.utils import timezone
 
 from archives.models import BoxKind, Catalogue, Document
 from branches.models import RoleAssignment
@@ -148,6 +149,19 @@ def test_binding_through_the_api(api_client, secretary_of, tree):
     assert response.status_code == 200 and response.json()["is_bound"] is True
     again = api_client.post(f"/api/v1/archive-boxes/{cat.pk}/bind/", {}, format="json")
     assert again.status_code == 400 and "已于" in str(again.json()["errors"])
+
+
+def test_the_api_refuses_to_bind_a_year_that_has_not_ended(api_client, secretary_of, tree):
+    _committee, a, _b = tree
+    year = timezone.localdate().year
+    cat = catalogue(a, BoxKind.EDUCATION, year)
+    paper(cat, "edu_plan", day=dt.date(year, 1, 2))
+    api_client.force_authenticate(secretary_of(a))
+    response = api_client.post(f"/api/v1/archive-boxes/{cat.pk}/bind/", {}, format="json")
+    assert response.status_code == 400
+    assert f"{year}年度尚未结束，{year + 1}-01-01起才能合订" in str(response.json()["errors"])
+    cat.refresh_from_db()
+    assert not cat.is_bound
 
 
 def test_books_register_the_year_and_list(api_client, secretary_of, tree):

@@ -68,15 +68,36 @@ def test_binding_records_who_and_when_and_refuses_twice(setup, secretary_of):
         bind(cat)
 
 
-def test_a_year_cannot_be_bound_before_december_nor_an_empty_catalogue():
+def test_a_year_is_bound_only_after_31_december_nor_an_empty_catalogue():
     branch, _ = branch_with_members(full=3)
     cat = catalogue(branch, BoxKind.EDUCATION, 2025)
     with pytest.raises(ValidationError, match="没有文件"):
         bind(cat)
     paper(cat, "edu_plan")
-    with pytest.raises(ValidationError, match="2025-11-30起才能合订"):
-        services.catalogue_bind(cat, today=dt.date(2025, 11, 1))
-    services.catalogue_bind(cat, today=dt.date(2025, 12, 1))
+    for early in (dt.date(2025, 11, 1), dt.date(2025, 12, 3), dt.date(2025, 12, 31)):
+        with pytest.raises(ValidationError, match="2025年度尚未结束，2026-01-01起才能合订"):
+            services.catalogue_bind(cat, today=early)
+    assert not Catalogue.objects.get(pk=cat.pk).is_bound
+    services.catalogue_bind(cat, today=dt.date(2026, 1, 1))
+    assert Catalogue.objects.get(pk=cat.pk).is_bound
+
+
+def test_the_organisation_box_is_bound_only_after_its_term_has_ended():
+    from tests.branches.factories import CommitteeTermFactory
+
+    branch, _ = branch_with_members(full=3)
+    term = CommitteeTermFactory(org_unit=branch, start_date=dt.date(2023, 3, 1))
+    cat = catalogue(branch, BoxKind.ORGANIZATION, 2025, term=term)
+    paper(cat, "org_plan", day=dt.date(2024, 1, 5))
+    # past its due end but not replaced: the term (and its box) is still running
+    with pytest.raises(ValidationError, match="任期尚未结束，换届后才能合订"):
+        services.catalogue_bind(cat, today=dt.date(2026, 6, 1))
+    term.actual_end_date = dt.date(2026, 3, 20)
+    term.save()
+    cat.refresh_from_db()
+    with pytest.raises(ValidationError, match="2026-03-21起才能合订"):
+        services.catalogue_bind(cat, today=dt.date(2026, 3, 20))
+    services.catalogue_bind(cat, today=dt.date(2026, 3, 21))
     assert Catalogue.objects.get(pk=cat.pk).is_bound
 
 

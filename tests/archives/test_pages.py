@@ -11,6 +11,7 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
+from django.utils import timezone
 
 from archives import services
 from archives.models import Book, BoxKind, Catalogue, Document
@@ -127,6 +128,19 @@ def test_a_filed_record_cannot_be_deleted_from_the_catalogue_by_hand(client, sec
     assert (doc.pages, doc.note, doc.title) == (3, "含签到表", "主题党日活动记录：主题")
 
 
+def test_the_box_page_offers_binding_only_once_the_year_is_over(client, secretary_of, branch):
+    client.force_login(secretary_of(branch))
+    year = timezone.localdate().year
+    cat = catalogue(branch, BoxKind.EDUCATION, year)
+    paper(cat, "edu_plan", day=dt.date(year, 1, 2))
+    page = client.get(reverse("archive_box", args=[branch.pk, year, BoxKind.EDUCATION])).content.decode()
+    assert f"{year + 1}-01-01起可合订" in page and reverse("archive_catalogue_bind", args=[cat.pk]) not in page
+    response = client.post(reverse("archive_catalogue_bind", args=[cat.pk]), follow=True)
+    assert "尚未结束" in response.content.decode()
+    cat.refresh_from_db()
+    assert not cat.is_bound
+
+
 def test_binding_from_the_box_page(client, secretary_of, branch):
     client.force_login(secretary_of(branch))
     cat = catalogue(branch, BoxKind.EDUCATION, 2024)
@@ -225,6 +239,7 @@ def test_the_catalogue_pdf_embeds_a_cjk_font(client, secretary_of, branch, tmp_p
 
     assert response.status_code == 200 and response["Content-Type"] == "application/pdf"
     assert "filename*=UTF-8''" in response["Content-Disposition"]
+    assert f'filename="catalogue-2024-branch-{branch.pk}-life.pdf"' in response["Content-Disposition"]
     content = response.content
     assert content.startswith(b"%PDF-")
     path = tmp_path / "catalogue.pdf"

@@ -79,6 +79,20 @@ def test_quorum_failure_is_shown_at_once(client, secretary_of, branch_and_member
     )
     html = response.content.decode()
     assert "未达法定人数" in html and Meeting.objects.get().quorum_met is False
+    # the quorum counts 正式党员 only: say so next to the meeting's own 应到
+    assert "有表决权的正式党员应到5人、实到2人" in html and "全体应到6人" in html
+    detail = client.get(reverse("meeting_detail", args=[Meeting.objects.get().pk])).content.decode()
+    assert "有表决权的正式党员应到 5 人、实到 2 人" in detail and "全体应到 6 人" in detail
+
+
+def test_the_recorder_is_named_as_a_person_and_the_branch_filter_says_all(client, user_with_role, branch_and_members):
+    branch, _ = branch_and_members
+    client.force_login(user_with_role(Role.BRANCH_SECRETARY, branch, username="sj9", first_name="董晶思"))
+    response = client.post(reverse("meeting_create"), form_data(branch))
+    detail = client.get(response.url).content.decode()
+    assert "董晶思" in detail and "sj9" not in detail
+    listing = client.get(reverse("meeting_list")).content.decode()
+    assert "全部党支部" in listing and "---------" not in listing
 
 
 def test_absent_without_reason_shows_the_error_and_saves_nothing(client, secretary_of, branch_and_members):

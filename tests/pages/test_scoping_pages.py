@@ -81,7 +81,7 @@ def test_member_only_user_sees_only_their_own_record(client, two_committees):
     neighbour = MemberFactory(name="同支部党员", branch=branch)
     client.force_login(user)
 
-    assert client.get(reverse("home")).url == reverse("member_detail", args=[me.pk])
+    assert client.get(reverse("home")).url == reverse("my_org_life")
     roster = client.get(reverse("member_list")).content.decode()
     assert "本人" in roster and "同支部党员" not in roster
     assert client.get(reverse("member_detail", args=[neighbour.pk])).status_code == 404
@@ -134,10 +134,12 @@ def test_branch_secretary_cannot_set_up_units(login, secretary_of, two_committee
 
 def test_home_sends_each_user_to_their_work(client, secretary_of, user_with_role, two_committees):
     client.force_login(secretary_of(two_committees["branch_a"]))
-    assert client.get(reverse("home")).url == reverse("org_unit", args=[two_committees["branch_a"].pk])
+    home = client.get(reverse("home")).content.decode()
+    assert "登记会议" in home and reverse("org_unit", args=[two_committees["branch_a"].pk]) in home
 
     client.force_login(user_with_role(Role.COMMITTEE_ADMIN, two_committees["committee_a"]))
-    assert client.get(reverse("home")).url == reverse("org_tree")
+    home = client.get(reverse("home")).content.decode()
+    assert "逾期清单" in home and reverse("org_tree") in home
 
     client.force_login(UserFactory())
     response = client.get(reverse("home"))
