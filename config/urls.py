@@ -5,8 +5,6 @@ from django.views.i18n import JavaScriptCatalog
 from drf_spectacular.views import SpectacularAPIView, SpectacularRedocView, SpectacularSwaggerView
 from rest_framework.authtoken.views import obtain_auth_token
 
-from meetings.home import home, my_org_life
-
 from .api_urls import router
 
 admin.site.site_header = "党支部标准化管理平台 · 系统管理"
@@ -25,10 +23,9 @@ urlpatterns = [
     path("api/schema/", SpectacularAPIView.as_view(), name="schema"),
     path("api/docs/", SpectacularSwaggerView.as_view(url_name="schema"), name="api-docs"),
     path("api/redoc/", SpectacularRedocView.as_view(url_name="schema"), name="api-redoc"),
-    path("me/", my_org_life, name="my_org_life"),
     path("members/", include("members.urls")),
     path("meetings/", include("meetings.urls")),
     path("archives/", include("archives.urls")),
-    path("", home, name="home"),  # dispatches by the user's primary role (meetings.home)
+    path("", include("assessment.home_urls")),  # each role's home, the 党员's own page
     path("", include("branches.urls")),
 ]

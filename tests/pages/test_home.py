@@ -1,4 +1,4 @@
-"""Each role lands on a home of its own (meetings.home), and a 党员 has a
+"""Each role lands on a home of its own (assessment.home), and a 党员 has a
 read-only page of their own organisational life whose links never 404."""
 
 import re

@@ -17,13 +17,12 @@ from django.utils import timezone
 from branches.alerts import notifications_of, subtree_overdue_alerts
 from branches.models import OrgUnit, RoleAssignment
 from branches.scoping import branches_visible_to, home_unit_for, scope_of
+from meetings import compliance as c
+from meetings import selectors
+from meetings.models import Attendance
 from members import selectors as member_selectors
 from members.models import Member
 from members.views.access import year_param
-
-from . import compliance as c
-from . import selectors
-from .models import Attendance
 
 Role = RoleAssignment.Role
 # the order a user with several roles is greeted in: the widest responsibility first
