@@ -378,3 +378,16 @@ def snapshots_refresh(*, branches, year: int, on: date | None = None, batch: int
         if progress:
             progress(len(chunk))
     return created, updated, unchanged
+
+
+def branch_score_live(branch: OrgUnit, year: int, *, on: date | None = None) -> dict:
+    """A branch's score for a year from its records as they stand (the JSON form
+    of a snapshot, with the template), for the branch page and the API."""
+    row, _facts, result = branches_score([branch], year, on=on)[branch.pk]
+    return {
+        "year": year,
+        "template": {"id": row.pk, "code": row.code, "version": row.version, "name": row.name},
+        "bonus": str(result.bonus),
+        "at_stake": str(result.at_stake),
+        **snapshot_values(result),
+    }
