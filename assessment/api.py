@@ -23,6 +23,7 @@ from branches.year_api import BRANCH_ID, WITHIN, YEAR, BranchYearViewSet, pagina
 
 from . import explain, services
 from .models import Scorecard
+from .selectors import record_names
 
 
 def Number(**kwargs):  # noqa: N802 — a field factory
@@ -132,7 +133,7 @@ def _number(value):
 def score_data(branch_id: int, values: dict) -> dict:
     """The API form of `services.branch_score_live`, with reasons."""
     year = values["year"]
-    shown = explain.explained(values, branch_id=branch_id, year=year)
+    shown = explain.explained(values, branch_id=branch_id, year=year, names=record_names(values))
     return BranchScoreSerializer(
         {
             "branch": branch_id,

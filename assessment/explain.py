@@ -85,18 +85,21 @@ def requirement_label(code: str) -> str:
     return str(REQUIREMENTS.get(code, code))
 
 
-def sentence(code: str, params: dict) -> str:
-    """The reason of a deduction or an open gap, in the reader's language."""
+def sentence(code: str, params: dict, names: dict | None = None) -> str:
+    """The reason of a deduction or an open gap, in the reader's language
+    (`names`: {(kind, id): name} of the records it mentions, when known)."""
     p = params or {}
+    names = names or {}
+    group = names.get(("group", p.get("group_id")), "")
     period = period_label(p["period"]) if p.get("period") else ""
     kind = requirement_label(p.get("requirement", ""))
     if code == "meeting_missing":
         if p.get("group_id"):
-            return _("%(period)s党小组未召开党小组会") % {"period": period}
+            return _("%(period)s党小组%(group)s未召开党小组会") % {"period": period, "group": group}
         return _("%(period)s未召开%(kind)s") % {"period": period, "kind": kind}
     if code == "meeting_due":
         if p.get("group_id"):
-            return _("%(period)s党小组尚未召开党小组会") % {"period": period}
+            return _("%(period)s党小组%(group)s尚未召开党小组会") % {"period": period, "group": group}
         return _("%(period)s尚未召开%(kind)s") % {"period": period, "kind": kind}
     if code == "secretary_lecture_missing":
         return _("%(period)s书记未讲党课") % {"period": period}
@@ -225,20 +228,26 @@ def page_url(code: str, params: dict, *, branch_id: int, year: int) -> str | Non
     }.get(code, lambda: None)()
 
 
-def links(entry: dict, *, branch_id: int, year: int) -> list[dict]:
-    """[{label, url}] for a deduction or gap: the page behind it, then each record."""
+MAX_RECORD_LINKS = 8
+
+
+def links(entry: dict, *, branch_id: int, year: int, names: dict | None = None) -> list[dict]:
+    """[{label, url}] for a deduction or gap: the page behind it, then each record
+    (the first few; the page shows them all)."""
+    names = names or {}
     out = []
     page = page_url(entry["code"], entry.get("params") or {}, branch_id=branch_id, year=year)
     if page:
         out.append({"label": _("查看"), "url": page})
-    for r in entry.get("records") or ():
+    for r in list(entry.get("records") or ())[:MAX_RECORD_LINKS]:
         url = record_url(r["kind"], r["id"], branch_id=branch_id)
         if url and url != page:
-            out.append({"label": str(RECORD_LABELS.get(r["kind"], r["kind"])), "url": url})
+            label = names.get((r["kind"], r["id"])) or str(RECORD_LABELS.get(r["kind"], r["kind"]))
+            out.append({"label": label, "url": url})
     return out
 
 
-def explained(values: dict, *, branch_id: int, year: int) -> dict:
+def explained(values: dict, *, branch_id: int, year: int, names: dict | None = None) -> dict:
     """A score in its JSON form with every deduction, gap and veto given its
     sentence (`reason`) and links (`links`), for the page and the API."""
     items = []
@@ -246,14 +255,18 @@ def explained(values: dict, *, branch_id: int, year: int) -> dict:
         deductions = [
             {
                 **d,
-                "reason": sentence(d["code"], d.get("params") or {}),
-                "links": links(d, branch_id=branch_id, year=year),
+                "reason": sentence(d["code"], d.get("params") or {}, names),
+                "links": links(d, branch_id=branch_id, year=year, names=names),
             }
             for d in item["deductions"]
         ]
         items.append({**item, "deductions": deductions})
     gaps = [
-        {**g, "reason": sentence(g["code"], g.get("params") or {}), "links": links(g, branch_id=branch_id, year=year)}
+        {
+            **g,
+            "reason": sentence(g["code"], g.get("params") or {}, names),
+            "links": links(g, branch_id=branch_id, year=year, names=names),
+        }
         for g in values["open_gaps"]
     ]
     vetoes = [

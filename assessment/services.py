@@ -386,7 +386,13 @@ def branch_score_live(branch: OrgUnit, year: int, *, on: date | None = None) -> 
     row, _facts, result = branches_score([branch], year, on=on)[branch.pk]
     return {
         "year": year,
-        "template": {"id": row.pk, "code": row.code, "version": row.version, "name": row.name},
+        "template": {
+            "id": row.pk,
+            "code": row.code,
+            "version": row.version,
+            "name": row.name,
+            "categories": [{"code": c["code"], "name": c["name"]} for c in row.data["categories"]],
+        },
         "bonus": str(result.bonus),
         "at_stake": str(result.at_stake),
         **snapshot_values(result),
