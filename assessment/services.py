@@ -15,6 +15,7 @@ from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from simple_history.utils import bulk_create_with_history, bulk_update_with_history
 
 from branches.models import OrgUnit, Sector
 
@@ -24,6 +25,22 @@ from .selectors import scorecard_choice, scorecards_latest, scoring_facts
 
 SCORECARD_DIR = Path(__file__).resolve().parent / "scorecards"
 VETO_METHODS = (engine.AUTO, engine.MANUAL)
+SNAPSHOT_FIELDS = [
+    "scorecard",
+    "total",
+    "max",
+    "grade",
+    "stars",
+    "vetoed",
+    "vetoes",
+    "unrated",
+    "category_scores",
+    "items",
+    "open_gaps",
+    "facts_hash",
+    "computed_at",
+    "updated_at",
+]
 
 
 # ---------------------------------------------------------------- templates
@@ -256,6 +273,9 @@ def scorecard_for(branch: OrgUnit, cards: list[Scorecard] | None = None) -> Scor
 
 
 def _jsonable(value):
+    if dataclasses.is_dataclass(value):
+        # not dataclasses.asdict: it deep-copies every value, which dominates hashing 2,000 branches
+        return {f.name: _jsonable(getattr(value, f.name)) for f in dataclasses.fields(value)}
     if isinstance(value, Decimal):
         return str(value)
     if isinstance(value, date):
@@ -270,7 +290,7 @@ def _jsonable(value):
 def facts_hash(facts, scorecard: Scorecard, *, manual=None, vetoes=None) -> str:
     payload = {
         "card": [scorecard.code, scorecard.version],
-        "facts": _jsonable(dataclasses.asdict(facts)),
+        "facts": _jsonable(facts),
         "manual": _jsonable(dict(manual or {})),
         "vetoes": sorted(vetoes or ()),
     }
@@ -387,24 +407,32 @@ def snapshots_refresh(
         chunk = branches[start : start + batch]
         scored = branches_score(chunk, year, on=on, cards=cards, manual=manual, vetoes=vetoes)
         existing = {s.branch_id: s for s in ScoreSnapshot.objects.filter(year=year, branch__in=chunk)}
+        new, changed = [], []
+        for b in chunk:
+            row, facts, result = scored[b.pk]
+            digest = facts_hash(facts, row, manual=manual.get(b.pk), vetoes=vetoes.get(b.pk))
+            snap = existing.get(b.pk)
+            if snap is not None and snap.facts_hash == digest and snap.scorecard_id == row.pk:
+                unchanged += 1
+                continue
+            values = {**snapshot_values(result), "scorecard": row, "facts_hash": digest, "computed_at": now}
+            if snap is None:
+                snap = ScoreSnapshot(branch=b, year=year, created_at=now, updated_at=now, **values)
+                new.append(snap)
+            else:
+                for key, value in values.items():
+                    setattr(snap, key, value)
+                snap.updated_at = now
+                changed.append(snap)
+            snap.full_clean(exclude=["branch", "scorecard"], validate_unique=False)
         with transaction.atomic():
-            for b in chunk:
-                row, facts, result = scored[b.pk]
-                digest = facts_hash(facts, row, manual=manual.get(b.pk), vetoes=vetoes.get(b.pk))
-                snap = existing.get(b.pk)
-                if snap is not None and snap.facts_hash == digest and snap.scorecard_id == row.pk:
-                    unchanged += 1
-                    continue
-                values = {**snapshot_values(result), "scorecard": row, "facts_hash": digest, "computed_at": now}
-                if snap is None:
-                    snap = ScoreSnapshot(branch=b, year=year, **values)
-                    created += 1
-                else:
-                    for key, value in values.items():
-                        setattr(snap, key, value)
-                    updated += 1
-                snap.full_clean(validate_unique=False)
-                snap.save()
+            # the audit history is written alongside (simple_history's bulk paths)
+            if new:
+                bulk_create_with_history(new, ScoreSnapshot, batch_size=batch)
+            if changed:
+                bulk_update_with_history(changed, ScoreSnapshot, SNAPSHOT_FIELDS, batch_size=batch)
+        created += len(new)
+        updated += len(changed)
         if progress:
             progress(len(chunk))
     return created, updated, unchanged
