@@ -424,7 +424,8 @@ def snapshots_refresh(
                     setattr(snap, key, value)
                 snap.updated_at = now
                 changed.append(snap)
-            snap.full_clean(exclude=["branch", "scorecard"], validate_unique=False)
+            # the database holds the unique and check constraints; no query per row to pre-check them
+            snap.full_clean(exclude=["branch", "scorecard"], validate_unique=False, validate_constraints=False)
         with transaction.atomic():
             # the audit history is written alongside (simple_history's bulk paths)
             if new:
