@@ -116,6 +116,7 @@ bench: setup redis
 	DATABASE_URL=$(BENCH_DATABASE_URL) $(BIN)/python bench/read_paths.py
 	DATABASE_URL=$(BENCH_DATABASE_URL) $(BIN)/python bench/log_meetings_load.py
 	DATABASE_URL=$(BENCH_DATABASE_URL) $(BIN)/python bench/alert_sweep.py
+	DATABASE_URL=$(BENCH_DATABASE_URL) $(BIN)/python bench/score_branches.py
 
 clean: services-stop
 	rm -rf $(VAR) db.sqlite3

@@ -26,6 +26,7 @@ urlpatterns = [
     path("members/", include("members.urls")),
     path("meetings/", include("meetings.urls")),
     path("archives/", include("archives.urls")),
+    path("assessment/", include("assessment.urls")),
     path("", include("assessment.home_urls")),  # each role's home, the 党员's own page
     path("", include("branches.urls")),
 ]
