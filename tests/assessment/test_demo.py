@@ -4,7 +4,7 @@ import pytest
 from django.utils import timezone
 
 from assessment.models import Scorecard, ScoreSnapshot
-from branches.management.commands.seed_demo import seed_database
+from assessment.management.commands.seed_demo import seed_database
 
 pytestmark = pytest.mark.django_db
 

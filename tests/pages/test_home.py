@@ -96,3 +96,16 @@ def test_a_user_without_roles_or_member_gets_the_welcome_page(client):
     response = client.get(reverse("home"))
     assert response.status_code == 200 and "尚未授权" in response.content.decode()
     assert client.get(reverse("my_org_life")).status_code == 404
+
+
+def test_the_secretary_home_shows_the_live_score_and_what_can_still_be_won(client, secretary_of, branch):
+    from assessment.services import ensure_default_scorecards
+
+    branch, _members = branch
+    ensure_default_scorecards()
+    client.force_login(secretary_of(branch))
+    html = client.get(reverse("home")).content.decode()
+    card = html.split('data-testid="home-score"')[1]
+    assert f"{TODAY.year}年当前得分" in card and 'data-testid="score-total"' in card
+    assert "还可争取" in card  # this month's 主题党日 is still to hold
+    assert reverse("branch_score", args=[branch.pk, TODAY.year]) in card
