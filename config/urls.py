@@ -5,6 +5,8 @@ from django.views.i18n import JavaScriptCatalog
 from drf_spectacular.views import SpectacularAPIView, SpectacularRedocView, SpectacularSwaggerView
 from rest_framework.authtoken.views import obtain_auth_token
 
+from assessment.dashboard_api import DashboardAPIView
+
 from .api_urls import router
 
 admin.site.site_header = "党支部标准化管理平台 · 系统管理"
@@ -17,6 +19,7 @@ urlpatterns = [
     path("i18n/", include("django.conf.urls.i18n")),
     path("jsi18n/", JavaScriptCatalog.as_view(), name="javascript-catalog"),
     path("admin/", admin.site.urls),
+    path("api/v1/dashboard/", DashboardAPIView.as_view(), name="api-dashboard"),
     path("api/v1/", include(router.urls)),
     path("api/v1/auth/token/", obtain_auth_token, name="api-token"),
     path("api/v1/auth/", include("rest_framework.urls")),
@@ -26,5 +29,6 @@ urlpatterns = [
     path("members/", include("members.urls")),
     path("meetings/", include("meetings.urls")),
     path("archives/", include("archives.urls")),
+    path("dashboard/", include("assessment.dashboard_urls")),
     path("", include("branches.urls")),
 ]

@@ -1,0 +1,9 @@
+from django.urls import path
+
+from . import dashboard_views as views
+
+urlpatterns = [
+    path("", views.dashboard, name="dashboard"),
+    path("branches/", views.dashboard_branches, name="dashboard_branches"),
+    path("refresh/", views.dashboard_refresh, name="dashboard_refresh"),
+]

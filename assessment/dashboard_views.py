@@ -1,0 +1,218 @@
+"""The committee dashboard (SPEC §6 Dashboard): one page per org unit and year
+for 党委/党总支管理员, 组织部 and 验收组, and the lists behind its numbers.
+
+Access: the unit must be inside a subtree grant of the user (404 otherwise);
+branch roles and 党员 have no dashboard (403). Data: `assessment.dashboard`
+(stored snapshots only). Every number links one level down: a unit → the same
+dashboard of a child, a count → the branches behind it, a branch → its page.
+"""
+
+from __future__ import annotations
+
+from urllib.parse import urlencode
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.http import Http404
+from django.shortcuts import redirect, render
+from django.urls import NoReverseMatch, reverse
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+from django.views.decorators.http import require_POST
+
+from branches.models import OrgUnit
+
+from . import dashboard as d
+from .dashboard import dashboard_unit, year_param
+from .models import ScoreSnapshot
+from .tasks import can_request_refresh, snapshots_refresh_request
+
+SORT_LABELS = {
+    "score": gettext_lazy("得分从低到高"),
+    "-score": gettext_lazy("得分从高到低"),
+    "fail": gettext_lazy("未达标多的在前"),
+    "name": gettext_lazy("名称"),
+}
+
+
+def grade_label(grade: str | None) -> str:
+    return str(ScoreSnapshot.Grade(grade).label) if grade else _("未计分")
+
+
+def dashboard_url(org_id: int, year: int, **params) -> str:
+    query = {"org": org_id, "year": year, **{k: v for k, v in params.items() if v}}
+    return f"{reverse('dashboard')}?{urlencode(query)}"
+
+
+def branches_url(org_id: int, year: int, **params) -> str:
+    query = {"org": org_id, "year": year, **{k: v for k, v in params.items() if v}}
+    return f"{reverse('dashboard_branches')}?{urlencode(query)}"
+
+
+def branch_url(branch_id: int, year: int) -> str:
+    """A branch's score (the assessment app's branch score page when it is
+    installed), else the branch's page."""
+    try:
+        return reverse("branch_score", args=[branch_id]) + f"?year={year}"
+    except NoReverseMatch:
+        return reverse("org_unit", args=[branch_id])
+
+
+def ancestors(user, unit: OrgUnit) -> list[OrgUnit]:
+    """The unit's ancestors whose dashboard the user may open (one query)."""
+    ids = [int(p) for p in unit.path.strip("/").split("/")[:-1]]
+    found = {u.pk: u for u in OrgUnit.objects.filter(pk__in=ids)}
+    return [found[i] for i in ids if i in found and d.can_view_dashboard(user, found[i])]
+
+
+@login_required
+def dashboard(request):
+    unit = dashboard_unit(request.user, request.GET.get("org"))
+    year = year_param(request.GET.get("year"))
+    if unit.is_branch:
+        return redirect(branch_url(unit.pk, year))
+    q = request.GET.get("q", "")[:50]
+    sort = request.GET.get("sort", "score")
+    data = d.dashboard_data(unit, year, q=q, sort=sort)
+    total = len(data.scores.branches)
+    grades = [
+        {
+            "grade": g.grade or "none",
+            "label": grade_label(g.grade),
+            "stars": g.stars,
+            "stars_text": "★" * g.stars,
+            "count": g.count,
+            "share": g.share,
+            "url": branches_url(unit.pk, year, grade=g.grade or "none"),
+        }
+        for g in data.grades
+    ]
+    categories = [
+        {"code": c.code, "name": c.name, "unit": c.unit, "parent": c.parent} for c in data.categories
+    ]
+    weakest = [
+        {"item": w, "url": branches_url(unit.pk, year, item=w.code)} for w in data.weakest
+    ]
+    attention = [
+        {"flag": a.flag, "label": d.FLAG_LABELS[a.flag], "count": a.branches,
+         "url": branches_url(unit.pk, year, flag=a.flag)}
+        for a in data.attention
+    ]
+    children = [
+        {
+            "row": c,
+            "url": branch_url(c.id, year) if c.is_branch else dashboard_url(c.id, year),
+            "grade_label": grade_label(c.grade) if c.is_branch else "",
+            "fail_url": None if c.is_branch else branches_url(c.id, year, grade="fail"),
+            "worst": [
+                (code, name, share, branches_url(c.id, year, item=code)) for code, name, share in c.worst
+            ],
+        }
+        for c in data.children
+    ]
+    this_year = timezone.localdate().year
+    chart = {
+        "grades": [{"name": str(g["label"]), "grade": g["grade"], "value": g["count"], "url": g["url"]}
+                   for g in grades],
+        "categories": {
+            "labels": [f"{c['code']} {c['name']}" for c in categories],
+            "unit": [float(c["unit"]) if c["unit"] is not None else None for c in categories],
+            "parent": [float(c["parent"]) if c["parent"] is not None else None for c in categories],
+            "unit_name": unit.name,
+            "parent_name": _("上级平均"),
+        },
+        "trend": {
+            "years": [str(t.year) for t in data.trend],
+            "average": [float(t.average) if t.average is not None else None for t in data.trend],
+            "series": [
+                {"name": str(grade_label(g)), "grade": g, "data": [t.grades[g] for t in data.trend]}
+                for g in d.GRADES
+            ],
+            "average_name": _("平均分"),
+        },
+    }
+    return render(request, "assessment/dashboard.html", {
+        "unit": unit,
+        "year": year,
+        "years": list(range(this_year, this_year - 5, -1)),
+        "ancestors": ancestors(request.user, unit),
+        "data": data,
+        "total_branches": total,
+        "grades": grades,
+        "categories": categories,
+        "weakest": weakest,
+        "attention": attention,
+        "trend": data.trend,
+        "trend_grades": [(g, grade_label(g)) for g in d.GRADES],
+        "children": children,
+        "q": q,
+        "sort": sort if sort in d.SORTS else "score",
+        "sorts": SORT_LABELS.items(),
+        "sort_urls": {
+            key.replace("-", "") + ("_desc" if key.startswith("-") else ""): dashboard_url(unit.pk, year, q=q, sort=key)
+            for key in ("name", "-name", "score", "-score", "fail")
+        },
+        "chart": chart,
+        "can_refresh": can_request_refresh(request.user, unit),
+        "all_branches_url": branches_url(unit.pk, year),
+    })
+
+
+@login_required
+def dashboard_branches(request):
+    """The branches behind a number of the dashboard: of a grade, with a flag,
+    or that lost points on an item (with the item's score)."""
+    unit = dashboard_unit(request.user, request.GET.get("org"))
+    year = year_param(request.GET.get("year"))
+    grade = request.GET.get("grade", "")
+    flag = request.GET.get("flag", "")
+    item = request.GET.get("item", "")[:10]
+    if grade not in (*d.GRADES, "none", "") or flag not in (*d.FLAGS, ""):
+        raise Http404
+    scores = d.subtree_scores(unit, year)
+    alerts = d.overdue_alert_branches(unit) if flag == d.FLAG_ALERTS else {}
+    rows = d.branches_filtered(scores, grade=grade, flag=flag, item=item, alerts=alerts)
+    parents = {pk: name for pk, (name, _kind, _path, _parent) in scores.units.items()}
+    item_name = ""
+    listed = []
+    for b in rows:
+        it = next((i for i in b.items if i.code == item), None) if item else None
+        item_name = item_name or (it.name if it else "")
+        listed.append({
+            "row": b,
+            "url": branch_url(b.id, year),
+            "grade_label": grade_label(b.grade),
+            "parent": parents.get(b.parent_id, ""),
+            "parent_url": dashboard_url(b.parent_id, year) if b.parent_id in parents else "",
+            "item": it,
+            "alerts": alerts.get(b.id, 0),
+            "worst": [(i.code, i.name, branches_url(unit.pk, year, item=i.code)) for i in b.worst_items()],
+        })
+    if grade:
+        title = _("%(grade)s的党支部") % {"grade": grade_label(None if grade == "none" else grade)}
+    elif flag:
+        title = str(d.FLAG_LABELS[flag])
+    elif item:
+        title = _("在%(code)s %(name)s上失分的党支部") % {"code": item, "name": item_name}
+    else:
+        title = _("全部党支部")
+    return render(request, "assessment/dashboard_branches.html", {
+        "unit": unit,
+        "year": year,
+        "title": title,
+        "rows": listed,
+        "item": item,
+        "flag": flag,
+        "back_url": dashboard_url(unit.pk, year),
+    })
+
+
+@login_required
+@require_POST
+def dashboard_refresh(request):
+    unit = dashboard_unit(request.user, request.POST.get("org"))
+    year = year_param(request.POST.get("year"))
+    snapshots_refresh_request(unit=unit, year=year, actor=request.user)
+    messages.success(request, _("已提交重新计算，稍后刷新本页查看最新得分。"))
+    return redirect(dashboard_url(unit.pk, year))
