@@ -13,15 +13,18 @@ from urllib.parse import urlencode
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied
 from django.http import Http404
-from django.shortcuts import redirect, render
+from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import NoReverseMatch, reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
 
+from branches.alerts import period_label
 from branches.models import OrgUnit
+from branches.scoping import org_units_visible_to
 
 from . import dashboard as d
 from .dashboard import dashboard_unit, year_param
@@ -50,13 +53,10 @@ def branches_url(org_id: int, year: int, **params) -> str:
     return f"{reverse('dashboard_branches')}?{urlencode(query)}"
 
 
-def branch_url(branch_id: int, year: int) -> str:
-    """A branch's score (the assessment app's branch score page when it is
-    installed), else the branch's page."""
-    try:
-        return reverse("branch_score", args=[branch_id]) + f"?year={year}"
-    except NoReverseMatch:
-        return reverse("org_unit", args=[branch_id])
+def branch_url(branch_id: int, year: int, item: str = "") -> str:
+    """A branch's stored score for the year, item by item."""
+    url = reverse("dashboard_branch", args=[branch_id]) + f"?year={year}"
+    return url + (f"&item={item}#item-{item}" if item else "")
 
 
 def ancestors(user, unit: OrgUnit) -> list[OrgUnit]:
@@ -106,7 +106,8 @@ def dashboard(request):
             "grade_label": grade_label(c.grade) if c.is_branch else "",
             "fail_url": None if c.is_branch else branches_url(c.id, year, grade="fail"),
             "worst": [
-                (code, name, share, branches_url(c.id, year, item=code)) for code, name, share in c.worst
+                (code, name, share, branch_url(c.id, year, item=code) if c.is_branch else branches_url(c.id, year, item=code))
+                for code, name, share in c.worst
             ],
         }
         for c in data.children
@@ -181,13 +182,13 @@ def dashboard_branches(request):
         item_name = item_name or (it.name if it else "")
         listed.append({
             "row": b,
-            "url": branch_url(b.id, year),
+            "url": branch_url(b.id, year, item=item),
             "grade_label": grade_label(b.grade),
             "parent": parents.get(b.parent_id, ""),
             "parent_url": dashboard_url(b.parent_id, year) if b.parent_id in parents else "",
             "item": it,
             "alerts": alerts.get(b.id, 0),
-            "worst": [(i.code, i.name, branches_url(unit.pk, year, item=i.code)) for i in b.worst_items()],
+            "worst": [(i.code, i.name, branch_url(b.id, year, item=i.code)) for i in b.worst_items()],
         })
     if grade:
         title = _("%(grade)s的党支部") % {"grade": grade_label(None if grade == "none" else grade)}
@@ -216,3 +217,90 @@ def dashboard_refresh(request):
     snapshots_refresh_request(unit=unit, year=year, actor=request.user)
     messages.success(request, _("已提交重新计算，稍后刷新本页查看最新得分。"))
     return redirect(dashboard_url(unit.pk, year))
+
+
+# ---------------------------------------------------------------- a branch's stored score, item by item
+
+RECORD_URLS = {
+    "meeting": "meeting_detail",
+    "member": "member_detail",
+    "transfer": "transfer_detail",
+    "branch": "org_unit",
+}
+RECORD_LABELS = {
+    "meeting": gettext_lazy("会议记录"),
+    "member": gettext_lazy("党员"),
+    "transfer": gettext_lazy("转接记录"),
+    "branch": gettext_lazy("支部信息"),
+}
+
+
+def _deduction_text(code: str, params: dict, item_name: str) -> str:
+    """A short sentence for a stored deduction (its facts are data; words are made here)."""
+    if code in ("meeting_missing", "secretary_lecture_missing", "share_missing"):
+        period = params.get("period")
+        return _("%(period)s未完成：%(item)s") % {"period": period_label(period) if period else "", "item": item_name}
+    if code == "term_expired":
+        return _("任期已于%(due)s届满，逾期%(days)s天未换届") % {
+            "due": params.get("due_end", "—"), "days": params.get("overdue_days", "—")}
+    if code == "six_month_unhandled":
+        return _("党员连续%(months)s个月未参加组织生活或未交党费，尚未处置") % {"months": params.get("months", "—")}
+    return _("%(item)s扣分") % {"item": item_name}
+
+
+def _deduction_links(branch_id: int, year: int, deduction: dict) -> list[tuple[str, str]]:
+    links = []
+    if "requirement" in (deduction.get("params") or {}):
+        links.append((_("会议日历"), reverse("meeting_calendar", args=[branch_id, year])))
+    for record in deduction.get("records", ()):
+        name = RECORD_URLS.get(record.get("kind"))
+        if name:
+            try:
+                links.append((str(RECORD_LABELS[record["kind"]]), reverse(name, args=[record["id"]])))
+            except NoReverseMatch:
+                continue
+    return links
+
+
+@login_required
+def dashboard_branch(request, pk):
+    """One branch's stored score for a year, item by item, each deduction with
+    the records behind it (meeting, member, transfer, or the meeting calendar
+    for a meeting that was never held)."""
+    roots = d.dashboard_roots(request.user)
+    if not roots:
+        raise PermissionDenied
+    branch = get_object_or_404(org_units_visible_to(request.user).filter(kind__in=OrgUnit.BRANCH_KINDS), pk=pk)
+    if not d.can_view_dashboard(request.user, branch):
+        raise Http404
+    year = year_param(request.GET.get("year"))
+    snap = ScoreSnapshot.objects.filter(branch=branch, year=year).select_related("scorecard").first()
+    focus = request.GET.get("item", "")
+    categories = []
+    if snap is not None:
+        names = {c["code"]: c["name"] for c in snap.scorecard.data.get("categories", ())}
+        by_cat: dict[str, list] = {}
+        for item in snap.items:
+            deductions = [
+                {
+                    "points": dd["points"],
+                    "text": _deduction_text(dd["code"], dd.get("params") or {}, item["name"]),
+                    "period": (dd.get("params") or {}).get("period", ""),
+                    "links": _deduction_links(branch.pk, year, dd),
+                }
+                for dd in item.get("deductions", ())
+            ]
+            by_cat.setdefault(item["category"], []).append({**item, "deduction_rows": deductions})
+        for code, items in by_cat.items():
+            score = snap.category_scores.get(code, {})
+            categories.append({"code": code, "name": names.get(code, code), "items": items, "score": score})
+    parent_visible = branch.parent_id and d.can_view_dashboard(request.user, branch.parent)
+    return render(request, "assessment/dashboard_branch.html", {
+        "branch": branch,
+        "year": year,
+        "snap": snap,
+        "grade_label": grade_label(snap.grade) if snap else "",
+        "categories": categories,
+        "focus": focus,
+        "back_url": dashboard_url(branch.parent_id, year) if parent_visible else "",
+    })
