@@ -592,6 +592,12 @@ def dashboard_roots(user) -> list[OrgUnit]:
     return sorted(OrgUnit.objects.filter(pk__in=ids, is_active=True), key=lambda u: (u.depth, u.path))
 
 
+def has_dashboard(user) -> bool:
+    """Whether the user has any dashboard (no query: the scope is cached)."""
+    scope = scope_of(user)
+    return scope.is_superuser or any(role in RoleAssignment.SUBTREE_ROLES for role, _id, _path in scope.grants)
+
+
 def can_view_dashboard(user, unit: OrgUnit) -> bool:
     return scope_of(user).covers(unit, RoleAssignment.SUBTREE_ROLES)
 
@@ -609,10 +615,12 @@ def dashboard_unit(user, raw_org) -> OrgUnit:
     """The unit of `?org=` (default: the user's highest granted unit). 403 for
     users without a dashboard (branch roles, 党员), 404 for a unit outside
     their subtrees."""
-    roots = dashboard_roots(user)
-    if not roots:
+    if not has_dashboard(user):
         raise PermissionDenied(_("看板供党委/党总支管理员、组织部和验收组使用。"))
     if raw_org in (None, ""):
+        roots = dashboard_roots(user)
+        if not roots:
+            raise Http404
         return roots[0]
     if not str(raw_org).isdigit():
         raise Http404

@@ -18,19 +18,19 @@ def _number(**kw):
 
 
 # branches per grade; built with type() because "pass" is a Python keyword
-GradeCountsSerializer = type(
-    "GradeCountsSerializer", (serializers.Serializer,), {str(g): serializers.IntegerField() for g in d.GRADES}
+DashboardGradeCountsSerializer = type(
+    "DashboardGradeCountsSerializer", (serializers.Serializer,), {str(g): serializers.IntegerField() for g in d.GRADES}
 )
 
 
-class OrgSerializer(serializers.Serializer):
+class DashboardOrgSerializer(serializers.Serializer):
     id = serializers.IntegerField()
     name = serializers.CharField()
     kind = serializers.CharField()
     parent_id = serializers.IntegerField(allow_null=True)
 
 
-class FreshnessSerializer(serializers.Serializer):
+class DashboardFreshnessSerializer(serializers.Serializer):
     branches = serializers.IntegerField(help_text=gettext_lazy("下属有效党支部数"))
     scored = serializers.IntegerField(help_text=gettext_lazy("已有本年度得分快照的党支部数"))
     missing = serializers.IntegerField(help_text=gettext_lazy("尚无得分快照的党支部数"))
@@ -39,7 +39,7 @@ class FreshnessSerializer(serializers.Serializer):
     newest = serializers.DateTimeField(allow_null=True)
 
 
-class GradeSerializer(serializers.Serializer):
+class DashboardGradeSerializer(serializers.Serializer):
     grade = serializers.CharField(help_text=gettext_lazy("demonstration/advanced/pass/fail；none 为未计分"))
     label = serializers.CharField()
     stars = serializers.IntegerField()
@@ -47,14 +47,14 @@ class GradeSerializer(serializers.Serializer):
     share = _number(help_text=gettext_lazy("占党支部数的百分比"))
 
 
-class CategorySerializer(serializers.Serializer):
+class DashboardCategorySerializer(serializers.Serializer):
     code = serializers.CharField()
     name = serializers.CharField()
     unit = _number(allow_null=True, help_text=gettext_lazy("本单位各支部该类得分率的平均（%）"))
     parent = _number(allow_null=True, help_text=gettext_lazy("上级党组织全部支部的平均（%）"))
 
 
-class WeakItemSerializer(serializers.Serializer):
+class DashboardWeakItemSerializer(serializers.Serializer):
     code = serializers.CharField()
     name = serializers.CharField()
     category = serializers.CharField()
@@ -65,26 +65,26 @@ class WeakItemSerializer(serializers.Serializer):
     lost_points = _number(help_text=gettext_lazy("平均失分"))
 
 
-class AttentionSerializer(serializers.Serializer):
+class DashboardAttentionSerializer(serializers.Serializer):
     flag = serializers.ChoiceField(choices=d.FLAGS)
     label = serializers.CharField()
     branches = serializers.IntegerField()
 
 
-class TrendSerializer(serializers.Serializer):
+class DashboardTrendSerializer(serializers.Serializer):
     year = serializers.IntegerField()
     branches = serializers.IntegerField()
     average = _number(allow_null=True)
-    grades = GradeCountsSerializer()
+    grades = DashboardGradeCountsSerializer()
 
 
-class WorstSerializer(serializers.Serializer):
+class DashboardWorstSerializer(serializers.Serializer):
     code = serializers.CharField()
     name = serializers.CharField()
     lost_share = _number()
 
 
-class ChildSerializer(serializers.Serializer):
+class DashboardChildSerializer(serializers.Serializer):
     id = serializers.IntegerField()
     name = serializers.CharField()
     kind = serializers.CharField()
@@ -94,20 +94,20 @@ class ChildSerializer(serializers.Serializer):
     average = _number(allow_null=True, help_text=gettext_lazy("党支部的得分，或下级各支部的平均分"))
     grade = serializers.CharField(allow_null=True)
     stars = serializers.IntegerField()
-    grades = GradeCountsSerializer()
-    worst_items = WorstSerializer(many=True)
+    grades = DashboardGradeCountsSerializer()
+    worst_items = DashboardWorstSerializer(many=True)
 
 
 class DashboardSerializer(serializers.Serializer):
-    org = OrgSerializer()
+    org = DashboardOrgSerializer()
     year = serializers.IntegerField()
-    freshness = FreshnessSerializer()
-    grades = GradeSerializer(many=True)
-    categories = CategorySerializer(many=True)
-    weakest_items = WeakItemSerializer(many=True)
-    attention = AttentionSerializer(many=True)
-    trend = TrendSerializer(many=True)
-    children = ChildSerializer(many=True)
+    freshness = DashboardFreshnessSerializer()
+    grades = DashboardGradeSerializer(many=True)
+    categories = DashboardCategorySerializer(many=True)
+    weakest_items = DashboardWeakItemSerializer(many=True)
+    attention = DashboardAttentionSerializer(many=True)
+    trend = DashboardTrendSerializer(many=True)
+    children = DashboardChildSerializer(many=True)
 
 
 def _grade_label(grade):

@@ -9,6 +9,7 @@ dashboard of a child, a count → the branches behind it, a branch → its page.
 
 from __future__ import annotations
 
+from decimal import Decimal
 from urllib.parse import urlencode
 
 from django.contrib import messages
@@ -267,8 +268,7 @@ def dashboard_branch(request, pk):
     """One branch's stored score for a year, item by item, each deduction with
     the records behind it (meeting, member, transfer, or the meeting calendar
     for a meeting that was never held)."""
-    roots = d.dashboard_roots(request.user)
-    if not roots:
+    if not d.has_dashboard(request.user):
         raise PermissionDenied
     branch = get_object_or_404(org_units_visible_to(request.user).filter(kind__in=OrgUnit.BRANCH_KINDS), pk=pk)
     if not d.can_view_dashboard(request.user, branch):
@@ -294,6 +294,16 @@ def dashboard_branch(request, pk):
         for code, items in by_cat.items():
             score = snap.category_scores.get(code, {})
             categories.append({"code": code, "name": names.get(code, code), "items": items, "score": score})
+    worst = []
+    if snap is not None:
+        lost = [
+            (Decimal(i["max"]) - Decimal(i["score"]), i) for i in snap.items if i["score"] is not None and i["max"]
+        ]
+        worst = [
+            {"code": i["code"], "name": i["name"], "lost": pts}
+            for pts, i in sorted(lost, key=lambda x: (-(x[0] / Decimal(x[1]["max"])), x[1]["code"]))[:3]
+            if pts > 0
+        ]
     parent_visible = branch.parent_id and d.can_view_dashboard(request.user, branch.parent)
     return render(request, "assessment/dashboard_branch.html", {
         "branch": branch,
@@ -301,6 +311,7 @@ def dashboard_branch(request, pk):
         "snap": snap,
         "grade_label": grade_label(snap.grade) if snap else "",
         "categories": categories,
+        "worst": worst,
         "focus": focus,
         "back_url": dashboard_url(branch.parent_id, year) if parent_visible else "",
     })
