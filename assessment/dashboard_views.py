@@ -301,7 +301,7 @@ def dashboard_branch(request, pk):
         ]
         worst = [
             {"code": i["code"], "name": i["name"], "lost": pts}
-            for pts, i in sorted(lost, key=lambda x: (-(x[0] / Decimal(x[1]["max"])), x[1]["code"]))[:3]
+            for pts, i in sorted(lost, key=lambda x: (-(x[0] / Decimal(x[1]["max"])), -x[0], x[1]["code"]))[:3]
             if pts > 0
         ]
     parent_visible = branch.parent_id and d.can_view_dashboard(request.user, branch.parent)
