@@ -216,3 +216,13 @@ def test_the_refresh_task_scores_the_branches_without_a_snapshot(city):
     result = snapshots_refresh_task(city["jia"].pk, YEAR)
     assert result["created"] >= 1
     assert ScoreSnapshot.objects.filter(branch=new, year=YEAR).exists()
+
+
+@pytest.mark.parametrize(("role", "shown"), [
+    (Role.COMMITTEE_ADMIN, True), (Role.ORG_DEPARTMENT, True), (Role.INSPECTOR, True), (Role.BRANCH_SECRETARY, False),
+])
+def test_navigation_and_the_org_tree_link_the_dashboard_for_the_roles_that_may_see_it(client, city, role, shown):
+    login(client, role, city["a3"] if role == Role.BRANCH_SECRETARY else city["jia"])
+    page = client.get(reverse("org_tree")).content.decode()
+    assert ('data-testid="nav-dashboard"' in page) is shown
+    assert ('data-testid="tree-dashboard"' in page) is shown
