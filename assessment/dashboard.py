@@ -12,14 +12,16 @@ and the alert counts are one aggregate query each. The data are plain values
 
 from __future__ import annotations
 
+import hashlib
 from collections import defaultdict
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 from decimal import Decimal
 
 from django.conf import settings
+from django.core.cache import cache
 from django.core.exceptions import PermissionDenied
-from django.db.models import Avg, Count
+from django.db.models import Avg, Count, Max, Q
 from django.http import Http404
 from django.shortcuts import get_object_or_404
 from django.utils import timezone
@@ -340,6 +342,7 @@ def overdue_alert_branches(unit: OrgUnit, *, days: int | None = None) -> dict[in
         Alert.objects.filter(
             org_unit__path__startswith=unit.path,
             org_unit__kind__in=OrgUnit.BRANCH_KINDS,
+            org_unit__is_active=True,
             level=Alert.Level.OVERDUE,
             raised_on__gte=since,
         )
@@ -471,6 +474,11 @@ def child_units(
         average = (sum(b.total for b in scored) / len(scored)).quantize(CENT) if scored else None
         out.append(ChildRow(pk, c["name"], c["kind"], False, len(rows), len(scored), average, None, 0, grades,
                             tuple(worst)))
+    return sort_children(out, sort)
+
+
+def sort_children(out: list[ChildRow], sort: str) -> list[ChildRow]:
+    """name, score (weakest first), fail (most 未达标 first); '-' reverses."""
     key = sort.lstrip("-") if sort in SORTS else "score"
     reverse = sort.startswith("-") if sort in SORTS else False
     if key == "name":
@@ -545,7 +553,6 @@ def branches_filtered(
 class Dashboard:
     unit: OrgUnit
     year: int
-    scores: SubtreeScores
     freshness: Freshness
     grades: list[GradeCount]
     categories: list[CategoryAverage]
@@ -555,26 +562,100 @@ class Dashboard:
     children: list[ChildRow]
 
 
-def dashboard_data(unit: OrgUnit, year: int, *, q: str = "", sort: str = "score") -> Dashboard:
-    """Every panel for the page and the API from one load of the subtree's
-    snapshots: a fixed number of queries whatever the number of branches."""
+CACHE_SECONDS = 600
+
+
+def subtree_stamp(unit: OrgUnit, year: int) -> tuple:
+    """What the cached panels of a unit depend on: its active units and the
+    snapshots of the year (counts and newest changes). One query; a snapshot
+    written, a unit added, renamed, closed or moved changes it."""
+    stamp = OrgUnit.objects.filter(path__startswith=unit.path, is_active=True).aggregate(
+        branches=Count("id", filter=Q(kind__in=OrgUnit.BRANCH_KINDS), distinct=True),
+        units=Max("updated_at"),
+        snapshots=Count("scores", filter=Q(scores__year=year)),
+        newest=Max("scores__updated_at", filter=Q(scores__year=year)),
+    )
+    return tuple(stamp.values())
+
+
+def _cache_key(kind: str, unit: OrgUnit, year: int, *parts) -> str:
+    digest = hashlib.sha1(repr((unit.path, year, parts)).encode()).hexdigest()
+    return f"dzb:dashboard:{kind}:{unit.pk}:{year}:{digest}"
+
+
+@dataclass(frozen=True)
+class _Core:
+    """The panels computed from the subtree's snapshots (cached)."""
+
+    freshness: Freshness
+    grades: list[GradeCount]
+    categories: dict[str, Decimal]
+    weakest: list[WeakItem]
+    flags: dict[str, int]
+    children: list[ChildRow]
+
+
+def _core(unit: OrgUnit, year: int, latest_ids) -> _Core:
     scores = subtree_scores(unit, year)
+    return _Core(
+        freshness=freshness(unit, year, scores=scores, latest_ids=latest_ids),
+        grades=grade_distribution(unit, year, scores=scores),
+        categories=_category_shares(b.categories for b in scores.scored),
+        weakest=weakest_items(unit, year, scores=scores),
+        flags={flag: sum(1 for b in scores.branches if flag in b.flags) for flag in FLAG_DEDUCTIONS},
+        children=child_units(unit, year, scores=scores, sort="name"),
+    )
+
+
+def parent_category_shares(unit: OrgUnit, year: int) -> dict[str, Decimal]:
+    """The parent's category averages (over its whole subtree), cached until
+    a snapshot below the parent changes: two queries on a miss, one on a hit."""
+    if not unit.parent_id:
+        return {}
+    parent_path = unit.path.rsplit("/", 2)[0] + "/"
+    parent = OrgUnit(pk=unit.parent_id, path=parent_path)
+    key = _cache_key("parent", parent, year, subtree_stamp(parent, year))
+    shares = cache.get(key)
+    if shares is None:
+        raw = ScoreSnapshot.objects.filter(year=year, branch__path__startswith=parent_path).values_list(
+            "category_scores", flat=True
+        )
+        shares = _category_shares(_categories(cats) for cats in raw)
+        cache.set(key, shares, CACHE_SECONDS)
+    return shares
+
+
+def dashboard_data(unit: OrgUnit, year: int, *, q: str = "", sort: str = "score") -> Dashboard:
+    """Every panel for the page and the API. The panels read from the
+    snapshots are computed once per state of the subtree (`subtree_stamp`)
+    and cached; alerts and the trend are one aggregate query each. A fixed
+    number of queries whatever the number of branches, cached or not."""
     cards = scorecards_latest()
     names = {}
     for card in cards:
         for c in card.data.get("categories", ()):
             names.setdefault(c["code"], c["name"])
+    latest_ids = sorted(c.pk for c in cards)
+    key = _cache_key("core", unit, year, subtree_stamp(unit, year), latest_ids)
+    core = cache.get(key)
+    if core is None:
+        core = _core(unit, year, latest_ids)
+        cache.set(key, core, CACHE_SECONDS)
+    parent = parent_category_shares(unit, year)
+    alerts = overdue_alert_branches(unit)
+    codes = [c for c in CATEGORY_CODES if c in core.categories or c in parent or c in names]
+    needle = q.strip().lower()
+    children = [c for c in core.children if not needle or needle in c.name.lower()]
     return Dashboard(
         unit=unit,
         year=year,
-        scores=scores,
-        freshness=freshness(unit, year, scores=scores, latest_ids=[c.pk for c in cards]),
-        grades=grade_distribution(unit, year, scores=scores),
-        categories=category_comparison(unit, year, scores=scores, names=names),
-        weakest=weakest_items(unit, year, scores=scores),
-        attention=attention(unit, year, scores=scores),
+        freshness=core.freshness,
+        grades=core.grades,
+        categories=[CategoryAverage(c, names.get(c, c), core.categories.get(c), parent.get(c)) for c in codes],
+        weakest=core.weakest,
+        attention=[AttentionCount(flag, core.flags[flag] if flag in core.flags else len(alerts)) for flag in FLAGS],
         trend=trend(unit, year),
-        children=child_units(unit, year, scores=scores, q=q, sort=sort),
+        children=sort_children(children, sort),
     )
 
 

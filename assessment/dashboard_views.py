@@ -76,7 +76,7 @@ def dashboard(request):
     q = request.GET.get("q", "")[:50]
     sort = request.GET.get("sort", "score")
     data = d.dashboard_data(unit, year, q=q, sort=sort)
-    total = len(data.scores.branches)
+    total = data.freshness.branches
     grades = [
         {
             "grade": g.grade or "none",

@@ -18,6 +18,14 @@ Role = RoleAssignment.Role
 YEAR = 2026
 
 
+@pytest.fixture(autouse=True)
+def _fresh_cache():
+    """The dashboard caches its panels per state of a subtree; start every test cold."""
+    from django.core.cache import cache
+
+    cache.clear()
+
+
 @pytest.fixture
 def city(db):
     """党委 甲 (a 党总支 with two branches, three branches of its own) and 党委 乙
@@ -226,3 +234,16 @@ def test_navigation_and_the_org_tree_link_the_dashboard_for_the_roles_that_may_s
     page = client.get(reverse("org_tree")).content.decode()
     assert ('data-testid="nav-dashboard"' in page) is shown
     assert ('data-testid="tree-dashboard"' in page) is shown
+
+
+def test_a_changed_snapshot_shows_at_once_though_the_panels_are_cached(client, city):
+    login(client, Role.COMMITTEE_ADMIN, city["jia"])
+    assert {g["grade"]: g["count"] for g in api(client)["grades"]}["fail"] == 2
+    assert api(client)["grades"] == api(client)["grades"]  # served from the cache
+    snap = ScoreSnapshot.objects.get(branch=city["a3"], year=YEAR)
+    snap.total, snap.grade, snap.stars = Decimal("91.00"), "demonstration", 5
+    snap.save()
+    grades = {g["grade"]: g["count"] for g in api(client)["grades"]}
+    assert (grades["fail"], grades["demonstration"]) == (1, 2)
+    BranchFactory(name="甲新支部", parent=city["jia"])
+    assert api(client)["freshness"]["missing"] == 1
