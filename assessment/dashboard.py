@@ -277,7 +277,7 @@ def category_comparison(
     own = _category_shares(b.categories for b in scores.scored)
     parent = {}
     if unit.parent_id:
-        parent_path = unit.path.rsplit("/", 2)[0] + "/"
+        parent_path = _parent_path(unit)
         raw = ScoreSnapshot.objects.filter(year=year, branch__path__startswith=parent_path).values_list(
             "category_scores", flat=True
         )
@@ -565,17 +565,35 @@ class Dashboard:
 CACHE_SECONDS = 600
 
 
-def subtree_stamp(unit: OrgUnit, year: int) -> tuple:
-    """What the cached panels of a unit depend on: its active units and the
-    snapshots of the year (counts and newest changes). One query; a snapshot
-    written, a unit added, renamed, closed or moved changes it."""
-    stamp = OrgUnit.objects.filter(path__startswith=unit.path, is_active=True).aggregate(
-        branches=Count("id", filter=Q(kind__in=OrgUnit.BRANCH_KINDS), distinct=True),
-        units=Max("updated_at"),
-        snapshots=Count("scores", filter=Q(scores__year=year)),
-        newest=Max("scores__updated_at", filter=Q(scores__year=year)),
-    )
-    return tuple(stamp.values())
+def _parent_path(unit: OrgUnit) -> str:
+    return unit.path.rsplit("/", 2)[0] + "/"
+
+
+def subtree_stamps(unit: OrgUnit, year: int) -> tuple[tuple, tuple | None]:
+    """What the cached panels depend on — for the unit and for its parent: the
+    active units below each and the snapshots of the year (counts and newest
+    changes). One query over the parent's subtree (which holds the unit's); a
+    snapshot written, a unit added, renamed, closed or moved changes them."""
+    own = Q(path__startswith=unit.path)
+    branch = Q(kind__in=OrgUnit.BRANCH_KINDS)
+    in_year = Q(scores__year=year)
+    fields = {
+        "branches": Count("id", filter=own & branch, distinct=True),
+        "units": Max("updated_at", filter=own),
+        "snapshots": Count("scores", filter=own & in_year),
+        "newest": Max("scores__updated_at", filter=own & in_year),
+    }
+    top = _parent_path(unit) if unit.parent_id else unit.path
+    if unit.parent_id:
+        fields |= {
+            "p_branches": Count("id", filter=branch, distinct=True),
+            "p_units": Max("updated_at"),
+            "p_snapshots": Count("scores", filter=in_year),
+            "p_newest": Max("scores__updated_at", filter=in_year),
+        }
+    row = OrgUnit.objects.filter(path__startswith=top, is_active=True).aggregate(**fields)
+    values = list(row.values())
+    return tuple(values[:4]), (tuple(values[4:]) if unit.parent_id else None)
 
 
 def _cache_key(kind: str, unit: OrgUnit, year: int, *parts) -> str:
@@ -607,14 +625,15 @@ def _core(unit: OrgUnit, year: int, latest_ids) -> _Core:
     )
 
 
-def parent_category_shares(unit: OrgUnit, year: int) -> dict[str, Decimal]:
+def parent_category_shares(unit: OrgUnit, year: int, *, stamp: tuple | None = None) -> dict[str, Decimal]:
     """The parent's category averages (over its whole subtree), cached until
-    a snapshot below the parent changes: two queries on a miss, one on a hit."""
+    anything below the parent changes (`stamp`, from `subtree_stamps`)."""
     if not unit.parent_id:
         return {}
-    parent_path = unit.path.rsplit("/", 2)[0] + "/"
+    parent_path = _parent_path(unit)
     parent = OrgUnit(pk=unit.parent_id, path=parent_path)
-    key = _cache_key("parent", parent, year, subtree_stamp(parent, year))
+    stamp = subtree_stamps(unit, year)[1] if stamp is None else stamp
+    key = _cache_key("parent", parent, year, stamp)
     shares = cache.get(key)
     if shares is None:
         raw = ScoreSnapshot.objects.filter(year=year, branch__path__startswith=parent_path).values_list(
@@ -627,7 +646,7 @@ def parent_category_shares(unit: OrgUnit, year: int) -> dict[str, Decimal]:
 
 def dashboard_data(unit: OrgUnit, year: int, *, q: str = "", sort: str = "score") -> Dashboard:
     """Every panel for the page and the API. The panels read from the
-    snapshots are computed once per state of the subtree (`subtree_stamp`)
+    snapshots are computed once per state of the subtree (`subtree_stamps`)
     and cached; alerts and the trend are one aggregate query each. A fixed
     number of queries whatever the number of branches, cached or not."""
     cards = scorecards_latest()
@@ -636,12 +655,13 @@ def dashboard_data(unit: OrgUnit, year: int, *, q: str = "", sort: str = "score"
         for c in card.data.get("categories", ()):
             names.setdefault(c["code"], c["name"])
     latest_ids = sorted(c.pk for c in cards)
-    key = _cache_key("core", unit, year, subtree_stamp(unit, year), latest_ids)
+    own_stamp, parent_stamp = subtree_stamps(unit, year)
+    key = _cache_key("core", unit, year, own_stamp, latest_ids)
     core = cache.get(key)
     if core is None:
         core = _core(unit, year, latest_ids)
         cache.set(key, core, CACHE_SECONDS)
-    parent = parent_category_shares(unit, year)
+    parent = parent_category_shares(unit, year, stamp=parent_stamp)
     alerts = overdue_alert_branches(unit)
     codes = [c for c in CATEGORY_CODES if c in core.categories or c in parent or c in names]
     needle = q.strip().lower()

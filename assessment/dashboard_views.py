@@ -40,24 +40,38 @@ SORT_LABELS = {
 }
 
 
+CHILD_ROWS = 30  # the child table opens on the 30 weakest; 显示全部 or the search box reach the rest
+
+
 def grade_label(grade: str | None) -> str:
     return str(ScoreSnapshot.Grade(grade).label) if grade else _("未计分")
 
 
 def dashboard_url(org_id: int, year: int, **params) -> str:
     query = {"org": org_id, "year": year, **{k: v for k, v in params.items() if v}}
-    return f"{reverse('dashboard')}?{urlencode(query)}"
+    return f"{_base('dashboard')}?{urlencode(query)}"
 
 
 def branches_url(org_id: int, year: int, **params) -> str:
     query = {"org": org_id, "year": year, **{k: v for k, v in params.items() if v}}
-    return f"{reverse('dashboard_branches')}?{urlencode(query)}"
+    return f"{_base('dashboard_branches')}?{urlencode(query)}"
 
 
 def branch_url(branch_id: int, year: int, item: str = "") -> str:
     """A branch's stored score for the year, item by item."""
-    url = reverse("dashboard_branch", args=[branch_id]) + f"?year={year}"
+    url = f"{_base('dashboard_branch')}{branch_id}/?year={year}"
     return url + (f"&item={item}#item-{item}" if item else "")
+
+
+def _base(name: str) -> str:
+    """The URL prefix of a route, reversed once per process (the child table
+    builds hundreds of links)."""
+    if name not in _BASES:
+        _BASES[name] = reverse(name, args=[0])[: -len("0/")] if name == "dashboard_branch" else reverse(name)
+    return _BASES[name]
+
+
+_BASES: dict[str, str] = {}
 
 
 def ancestors(user, unit: OrgUnit) -> list[OrgUnit]:
@@ -75,6 +89,7 @@ def dashboard(request):
         return redirect(branch_url(unit.pk, year))
     q = request.GET.get("q", "")[:50]
     sort = request.GET.get("sort", "score")
+    show_all = request.GET.get("all") == "1"
     data = d.dashboard_data(unit, year, q=q, sort=sort)
     total = data.freshness.branches
     grades = [
@@ -100,18 +115,20 @@ def dashboard(request):
          "url": branches_url(unit.pk, year, flag=a.flag)}
         for a in data.attention
     ]
+    labels = {g: grade_label(g) for g in d.GRADES}
     children = [
         {
             "row": c,
             "url": branch_url(c.id, year) if c.is_branch else dashboard_url(c.id, year),
             "grade_label": grade_label(c.grade) if c.is_branch else "",
             "fail_url": None if c.is_branch else branches_url(c.id, year, grade="fail"),
+            "badges": [] if c.is_branch else [(g, labels[g], c.grades[g]) for g in d.GRADES if c.grades[g]],
             "worst": [
                 (code, name, share, branch_url(c.id, year, item=code) if c.is_branch else branches_url(c.id, year, item=code))
                 for code, name, share in c.worst
             ],
         }
-        for c in data.children
+        for c in (data.children if show_all else data.children[:CHILD_ROWS])
     ]
     this_year = timezone.localdate().year
     chart = {
@@ -148,11 +165,16 @@ def dashboard(request):
         "trend": data.trend,
         "trend_grades": [(g, grade_label(g)) for g in d.GRADES],
         "children": children,
+        "children_total": len(data.children),
+        "all_children_url": dashboard_url(unit.pk, year, q=q, sort=sort, all="1") + "#h-children",
         "q": q,
+        "show_all": show_all,
         "sort": sort if sort in d.SORTS else "score",
         "sorts": SORT_LABELS.items(),
         "sort_urls": {
-            key.replace("-", "") + ("_desc" if key.startswith("-") else ""): dashboard_url(unit.pk, year, q=q, sort=key)
+            key.replace("-", "") + ("_desc" if key.startswith("-") else ""): dashboard_url(
+                unit.pk, year, q=q, sort=key, all="1" if show_all else ""
+            )
             for key in ("name", "-name", "score", "-score", "fail")
         },
         "chart": chart,

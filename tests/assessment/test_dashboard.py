@@ -247,3 +247,15 @@ def test_a_changed_snapshot_shows_at_once_though_the_panels_are_cached(client, c
     assert (grades["fail"], grades["demonstration"]) == (1, 2)
     BranchFactory(name="甲新支部", parent=city["jia"])
     assert api(client)["freshness"]["missing"] == 1
+
+
+def test_the_child_table_opens_on_the_30_weakest_and_shows_all_on_request(client, db):
+    unit = CommitteeFactory(name="大党委")
+    card = default_card()
+    for n in range(32):
+        snapshot(BranchFactory(name=f"支部{n:02d}号", parent=unit), YEAR, card=card, lost={"C1": n % 6})
+    login(client, Role.COMMITTEE_ADMIN, unit)
+    page = client.get(reverse("dashboard"), {"year": YEAR}).content.decode()
+    assert page.count('data-testid="children"') == 1 and "显示 30 / 32 个" in page
+    everything = client.get(reverse("dashboard"), {"year": YEAR, "all": "1"}).content.decode()
+    assert all(f"支部{n:02d}号" in everything for n in range(32)) and "显示 30 / 32" not in everything
