@@ -161,7 +161,10 @@ def main():
                 results[name] = run_locust(path, sessions, workdir, f"run{len(results)}")
     finally:
         server.terminate()
-        server.wait(timeout=10)
+        try:
+            server.wait(timeout=30)
+        except subprocess.TimeoutExpired:
+            server.kill()
 
     floor = results["floor"]["p95"] or 1
     print(f"Committee dashboard under load: gunicorn -w {WORKERS}, {USERS} users each, think time "

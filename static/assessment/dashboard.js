@@ -41,7 +41,7 @@
   var cat = data.categories;
   draw("chart-categories", {
     tooltip: { trigger: "axis", valueFormatter: function (v) { return v == null ? "—" : v + "%"; } },
-    legend: { top: 0, textStyle: { fontSize: 11 } },
+    legend: { type: "scroll", top: 0, textStyle: { fontSize: 11 } },
     grid: { left: 8, right: 8, top: 30, bottom: 4, containLabel: true },
     xAxis: { type: "category", data: cat.labels.map(function (l) { return l.split(" ")[0]; }),
              axisLabel: { fontSize: 11 } },
@@ -55,7 +55,7 @@
   var tr = data.trend;
   draw("chart-trend", {
     tooltip: { trigger: "axis" },
-    legend: { top: 0, textStyle: { fontSize: 11 } },
+    legend: { type: "scroll", top: 0, textStyle: { fontSize: 11 } },
     grid: { left: 8, right: 8, top: 30, bottom: 4, containLabel: true },
     xAxis: { type: "category", data: tr.years },
     yAxis: [
