@@ -116,7 +116,10 @@ bench: setup redis
 	DATABASE_URL=$(BENCH_DATABASE_URL) $(BIN)/python bench/read_paths.py
 	DATABASE_URL=$(BENCH_DATABASE_URL) $(BIN)/python bench/log_meetings_load.py
 	DATABASE_URL=$(BENCH_DATABASE_URL) $(BIN)/python bench/alert_sweep.py
+	DATABASE_URL=$(BENCH_DATABASE_URL) $(BIN)/python manage.py migrate --noinput -v0
 	DATABASE_URL=$(BENCH_DATABASE_URL) $(BIN)/python bench/score_branches.py
+	DATABASE_URL=$(BENCH_DATABASE_URL) $(BIN)/python manage.py score_branches --year $$(date +%Y)
+	DATABASE_URL=$(BENCH_DATABASE_URL) $(BIN)/python bench/dashboard_load.py
 
 clean: services-stop
 	rm -rf $(VAR) db.sqlite3

@@ -1,5 +1,6 @@
 from functools import cached_property
 
+from .models import RoleAssignment
 from .scoping import scope_of
 
 
@@ -33,6 +34,8 @@ def navigation(request):
     scope = scope_of(user)
     return {
         "nav_has_org": scope.is_superuser or bool(scope.grants),
+        # the committee dashboard (assessment): 党委/党总支管理员, 组织部, 验收组
+        "nav_has_dashboard": scope.is_superuser or any(g[0] in RoleAssignment.SUBTREE_ROLES for g in scope.grants),
         "nav_member_id": scope.member_id,
         "nav_roles": sorted({str(dict(_role_labels()).get(g[0], g[0])) for g in scope.grants}),
         "nav_unread": UnreadNotifications(user),

@@ -17,6 +17,7 @@ urlpatterns = [
     path("i18n/", include("django.conf.urls.i18n")),
     path("jsi18n/", JavaScriptCatalog.as_view(), name="javascript-catalog"),
     path("admin/", admin.site.urls),
+    path("api/v1/dashboard/", include("assessment.dashboard_api_urls")),
     path("api/v1/", include(router.urls)),
     path("api/v1/auth/token/", obtain_auth_token, name="api-token"),
     path("api/v1/auth/", include("rest_framework.urls")),
@@ -27,6 +28,7 @@ urlpatterns = [
     path("meetings/", include("meetings.urls")),
     path("archives/", include("archives.urls")),
     path("assessment/", include("assessment.urls")),
+    path("dashboard/", include("assessment.dashboard_urls")),
     path("", include("assessment.home_urls")),  # each role's home, the 党员's own page
     path("", include("branches.urls")),
 ]

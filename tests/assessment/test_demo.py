@@ -3,8 +3,8 @@
 import pytest
 from django.utils import timezone
 
-from assessment.models import Scorecard, ScoreSnapshot
 from assessment.management.commands.seed_demo import seed_database
+from assessment.models import Scorecard, ScoreSnapshot
 
 pytestmark = pytest.mark.django_db
 

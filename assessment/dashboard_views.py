@@ -1,0 +1,302 @@
+"""The committee dashboard (SPEC §6 Dashboard): one page per org unit and year
+for 党委/党总支管理员, 组织部 and 验收组, and the lists behind its numbers.
+
+Access: the unit must be inside a subtree grant of the user (404 otherwise);
+branch roles and 党员 have no dashboard (403). Data: `assessment.dashboard`
+(stored snapshots only). Every number links one level down: a unit → the same
+dashboard of a child, a count → the branches behind it, a branch → its page.
+"""
+
+from __future__ import annotations
+
+from decimal import Decimal
+from urllib.parse import urlencode
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied
+from django.http import Http404
+from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+from django.views.decorators.http import require_POST
+
+from branches.models import OrgUnit
+from branches.scoping import org_units_visible_to
+
+from . import dashboard as d
+from . import explain
+from .dashboard import dashboard_unit, year_param
+from .models import ScoreSnapshot
+from .selectors import record_names
+from .tasks import can_request_refresh, snapshots_refresh_request
+
+SORT_LABELS = {
+    "score": gettext_lazy("得分从低到高"),
+    "-score": gettext_lazy("得分从高到低"),
+    "fail": gettext_lazy("未达标多的在前"),
+    "name": gettext_lazy("名称"),
+}
+
+
+CHILD_ROWS = 30  # the child table opens on the 30 weakest; 显示全部 or the search box reach the rest
+
+
+def grade_label(grade: str | None) -> str:
+    return str(ScoreSnapshot.Grade(grade).label) if grade else _("未计分")
+
+
+def dashboard_url(org_id: int, year: int, **params) -> str:
+    query = {"org": org_id, "year": year, **{k: v for k, v in params.items() if v}}
+    return f"{_base('dashboard')}?{urlencode(query)}"
+
+
+def branches_url(org_id: int, year: int, **params) -> str:
+    query = {"org": org_id, "year": year, **{k: v for k, v in params.items() if v}}
+    return f"{_base('dashboard_branches')}?{urlencode(query)}"
+
+
+def branch_url(branch_id: int, year: int, item: str = "") -> str:
+    """A branch's stored score for the year, item by item."""
+    url = f"{_base('dashboard_branch')}{branch_id}/?year={year}"
+    return url + (f"&item={item}#item-{item}" if item else "")
+
+
+def _base(name: str) -> str:
+    """The URL prefix of a route, reversed once per process (the child table
+    builds hundreds of links)."""
+    if name not in _BASES:
+        _BASES[name] = reverse(name, args=[0])[: -len("0/")] if name == "dashboard_branch" else reverse(name)
+    return _BASES[name]
+
+
+_BASES: dict[str, str] = {}
+
+
+def ancestors(user, unit: OrgUnit) -> list[OrgUnit]:
+    """The unit's ancestors whose dashboard the user may open (one query)."""
+    ids = [int(p) for p in unit.path.strip("/").split("/")[:-1]]
+    found = {u.pk: u for u in OrgUnit.objects.filter(pk__in=ids)}
+    return [found[i] for i in ids if i in found and d.can_view_dashboard(user, found[i])]
+
+
+@login_required
+def dashboard(request):
+    unit = dashboard_unit(request.user, request.GET.get("org"))
+    year = year_param(request.GET.get("year"))
+    if unit.is_branch:
+        return redirect(branch_url(unit.pk, year))
+    q = request.GET.get("q", "")[:50]
+    sort = request.GET.get("sort", "score")
+    show_all = request.GET.get("all") == "1"
+    data = d.dashboard_data(unit, year, q=q, sort=sort)
+    total = data.freshness.branches
+    grades = [
+        {
+            "grade": g.grade or "none",
+            "label": grade_label(g.grade),
+            "stars": g.stars,
+            "stars_text": "★" * g.stars,
+            "count": g.count,
+            "share": g.share,
+            "url": branches_url(unit.pk, year, grade=g.grade or "none"),
+        }
+        for g in data.grades
+    ]
+    categories = [
+        {"code": c.code, "name": c.name, "unit": c.unit, "parent": c.parent} for c in data.categories
+    ]
+    weakest = [
+        {"item": w, "url": branches_url(unit.pk, year, item=w.code)} for w in data.weakest
+    ]
+    attention = [
+        {"flag": a.flag, "label": d.FLAG_LABELS[a.flag], "count": a.branches,
+         "url": branches_url(unit.pk, year, flag=a.flag)}
+        for a in data.attention
+    ]
+    labels = {g: grade_label(g) for g in d.GRADES}
+    children = [
+        {
+            "row": c,
+            "url": branch_url(c.id, year) if c.is_branch else dashboard_url(c.id, year),
+            "grade_label": grade_label(c.grade) if c.is_branch else "",
+            "fail_url": None if c.is_branch else branches_url(c.id, year, grade="fail"),
+            "badges": [] if c.is_branch else [(g, labels[g], c.grades[g]) for g in d.GRADES if c.grades[g]],
+            "worst": [
+                (code, name, share, branch_url(c.id, year, item=code) if c.is_branch else branches_url(c.id, year, item=code))
+                for code, name, share in c.worst
+            ],
+        }
+        for c in (data.children if show_all else data.children[:CHILD_ROWS])
+    ]
+    this_year = timezone.localdate().year
+    chart = {
+        "grades": [{"name": str(g["label"]), "grade": g["grade"], "value": g["count"], "url": g["url"]}
+                   for g in grades],
+        "categories": {
+            "labels": [f"{c['code']} {c['name']}" for c in categories],
+            "unit": [float(c["unit"]) if c["unit"] is not None else None for c in categories],
+            "parent": [float(c["parent"]) if c["parent"] is not None else None for c in categories],
+            "unit_name": unit.name,
+            "parent_name": _("上级平均"),
+        },
+        "trend": {
+            "years": [str(t.year) for t in data.trend],
+            "average": [float(t.average) if t.average is not None else None for t in data.trend],
+            "series": [
+                {"name": str(grade_label(g)), "grade": g, "data": [t.grades[g] for t in data.trend]}
+                for g in d.GRADES
+            ],
+            "average_name": _("平均分"),
+        },
+    }
+    return render(request, "assessment/dashboard.html", {
+        "unit": unit,
+        "year": year,
+        "years": list(range(this_year, this_year - 5, -1)),
+        "ancestors": ancestors(request.user, unit),
+        "data": data,
+        "total_branches": total,
+        "grades": grades,
+        "categories": categories,
+        "weakest": weakest,
+        "attention": attention,
+        "trend": data.trend,
+        "trend_grades": [(g, grade_label(g)) for g in d.GRADES],
+        "children": children,
+        "children_total": len(data.children),
+        "all_children_url": dashboard_url(unit.pk, year, q=q, sort=sort, all="1") + "#h-children",
+        "q": q,
+        "show_all": show_all,
+        "sort": sort if sort in d.SORTS else "score",
+        "sorts": SORT_LABELS.items(),
+        "sort_urls": {
+            key.replace("-", "") + ("_desc" if key.startswith("-") else ""): dashboard_url(
+                unit.pk, year, q=q, sort=key, all="1" if show_all else ""
+            )
+            for key in ("name", "-name", "score", "-score", "fail")
+        },
+        "chart": chart,
+        "can_refresh": can_request_refresh(request.user, unit),
+        "all_branches_url": branches_url(unit.pk, year),
+    })
+
+
+@login_required
+def dashboard_branches(request):
+    """The branches behind a number of the dashboard: of a grade, with a flag,
+    or that lost points on an item (with the item's score)."""
+    unit = dashboard_unit(request.user, request.GET.get("org"))
+    year = year_param(request.GET.get("year"))
+    grade = request.GET.get("grade", "")
+    flag = request.GET.get("flag", "")
+    item = request.GET.get("item", "")[:10]
+    if grade not in (*d.GRADES, "none", "") or flag not in (*d.FLAGS, ""):
+        raise Http404
+    scores = d.subtree_scores(unit, year)
+    alerts = d.overdue_alert_branches(unit) if flag == d.FLAG_ALERTS else {}
+    rows = d.branches_filtered(scores, grade=grade, flag=flag, item=item, alerts=alerts)
+    parents = {pk: name for pk, (name, _kind, _path, _parent) in scores.units.items()}
+    item_name = ""
+    listed = []
+    for b in rows:
+        it = next((i for i in b.items if i.code == item), None) if item else None
+        item_name = item_name or (it.name if it else "")
+        listed.append({
+            "row": b,
+            "url": branch_url(b.id, year, item=item),
+            "grade_label": grade_label(b.grade),
+            "parent": parents.get(b.parent_id, ""),
+            "parent_url": dashboard_url(b.parent_id, year) if b.parent_id in parents else "",
+            "item": it,
+            "alerts": alerts.get(b.id, 0),
+            "worst": [(i.code, i.name, branch_url(b.id, year, item=i.code)) for i in b.worst_items()],
+        })
+    if grade:
+        title = _("%(grade)s的党支部") % {"grade": grade_label(None if grade == "none" else grade)}
+    elif flag:
+        title = str(d.FLAG_LABELS[flag])
+    elif item:
+        title = _("在%(code)s %(name)s上失分的党支部") % {"code": item, "name": item_name}
+    else:
+        title = _("全部党支部")
+    return render(request, "assessment/dashboard_branches.html", {
+        "unit": unit,
+        "year": year,
+        "title": title,
+        "rows": listed,
+        "item": item,
+        "flag": flag,
+        "back_url": dashboard_url(unit.pk, year),
+    })
+
+
+@login_required
+@require_POST
+def dashboard_refresh(request):
+    unit = dashboard_unit(request.user, request.POST.get("org"))
+    year = year_param(request.POST.get("year"))
+    snapshots_refresh_request(unit=unit, year=year, actor=request.user)
+    messages.success(request, _("已提交重新计算，稍后刷新本页查看最新得分。"))
+    return redirect(dashboard_url(unit.pk, year))
+
+
+# ---------------------------------------------------------------- a branch's stored score, item by item
+
+
+@login_required
+def dashboard_branch(request, pk):
+    """One branch's stored score for a year, item by item, each deduction with
+    the records behind it (meeting, member, transfer, or the meeting calendar
+    for a meeting that was never held)."""
+    if not d.has_dashboard(request.user):
+        raise PermissionDenied
+    branch = get_object_or_404(org_units_visible_to(request.user).filter(kind__in=OrgUnit.BRANCH_KINDS), pk=pk)
+    if not d.can_view_dashboard(request.user, branch):
+        raise Http404
+    year = year_param(request.GET.get("year"))
+    snap = ScoreSnapshot.objects.filter(branch=branch, year=year).select_related("scorecard").first()
+    focus = request.GET.get("item", "")
+    categories = []
+    if snap is not None:
+        names = {c["code"]: c["name"] for c in snap.scorecard.data.get("categories", ())}
+        by_cat: dict[str, list] = {}
+        values = {"items": snap.items, "open_gaps": [], "vetoes": [], "grade": snap.grade}
+        told = explain.explained(values, branch_id=branch.pk, year=year, names=record_names(values))
+        for item in told["items"]:
+            deductions = [
+                {
+                    "points": dd["points"],
+                    "text": dd["reason"],
+                    "period": (dd.get("params") or {}).get("period", ""),
+                    "links": [(link["label"], link["url"]) for link in dd["links"]],
+                }
+                for dd in item["deductions"]
+            ]
+            by_cat.setdefault(item["category"], []).append({**item, "deduction_rows": deductions})
+        for code, items in by_cat.items():
+            score = snap.category_scores.get(code, {})
+            categories.append({"code": code, "name": names.get(code, code), "items": items, "score": score})
+    worst = []
+    if snap is not None:
+        lost = [
+            (Decimal(i["max"]) - Decimal(i["score"]), i) for i in snap.items if i["score"] is not None and i["max"]
+        ]
+        worst = [
+            {"code": i["code"], "name": i["name"], "lost": pts}
+            for pts, i in sorted(lost, key=lambda x: (-(x[0] / Decimal(x[1]["max"])), -x[0], x[1]["code"]))[:3]
+            if pts > 0
+        ]
+    parent_visible = branch.parent_id and d.can_view_dashboard(request.user, branch.parent)
+    return render(request, "assessment/dashboard_branch.html", {
+        "branch": branch,
+        "year": year,
+        "snap": snap,
+        "grade_label": grade_label(snap.grade) if snap else "",
+        "categories": categories,
+        "worst": worst,
+        "focus": focus,
+        "back_url": dashboard_url(branch.parent_id, year) if parent_visible else "",
+    })

@@ -1,0 +1,75 @@
+"""The dashboard's page and API run the same number of queries for a unit
+with 5 branches and with 50: scores are read from the stored snapshots in one
+load, never one query per branch."""
+
+import pytest
+from django.core.cache import cache
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
+from django.urls import reverse
+
+from branches.models import OrgUnit, RoleAssignment
+from tests.branches.factories import BranchFactory, CommitteeFactory, UserFactory
+
+from .dashboard_helpers import default_card, meeting_missing, snapshot
+
+YEAR = 2026
+
+
+@pytest.fixture(autouse=True)
+def _fresh_cache():
+    """The dashboard caches its panels per state of a subtree; start every test cold."""
+    cache.clear()
+# Cold (nothing cached): session, user, scope (roles), member link, the unit,
+# scorecards, the stamps (unit's and parent's subtree), subtree units, snapshots,
+# the parent's category scores, alerts, trend; the page adds the unit's
+# ancestors (breadcrumb) and the unread badge. Warm: the two snapshot loads and
+# the parent's category scores come from the cache.
+PAGE_QUERIES = {"cold": 14, "warm": 11}
+API_QUERIES = {"cold": 12, "warm": 9}
+
+
+def committee_with(n: int):
+    card = default_card()
+    top = CommitteeFactory()
+    unit = CommitteeFactory(parent=top)
+    general = OrgUnit.objects.create(name=f"总支{n}", kind=OrgUnit.Kind.GENERAL_BRANCH, parent=unit)
+    for i in range(n):
+        branch = BranchFactory(parent=general if i % 2 else unit)
+        snapshot(branch, YEAR, card=card, lost={"C1": (i % 4) * 1.5},
+                 deductions={"C1": [meeting_missing(YEAR, q + 1) for q in range(i % 4)]})
+        snapshot(branch, YEAR - 1, card=card)
+    user = UserFactory()
+    RoleAssignment.objects.create(user=user, role=RoleAssignment.Role.COMMITTEE_ADMIN, org_unit=unit)
+    return unit, user
+
+
+def count(client, user, url, params):
+    client.force_login(user)
+    with CaptureQueriesContext(connection) as ctx:
+        response = client.get(url, params)
+    assert response.status_code == 200
+    return len(ctx.captured_queries)
+
+
+@pytest.mark.django_db
+def test_page_and_api_queries_do_not_grow_with_the_branches(client):
+    small, small_user = committee_with(5)
+    large, large_user = committee_with(50)
+    for name, expected in (("dashboard", PAGE_QUERIES), ("api-dashboard", API_QUERIES)):
+        url = reverse(name)
+        cache.clear()
+        five = [count(client, small_user, url, {"org": small.pk, "year": YEAR}) for _ in range(2)]
+        fifty = [count(client, large_user, url, {"org": large.pk, "year": YEAR}) for _ in range(2)]
+        assert five == fifty == [expected["cold"], expected["warm"]], (name, five, fifty)
+
+
+@pytest.mark.django_db
+def test_the_lists_behind_the_numbers_do_not_grow_either(client):
+    small, small_user = committee_with(5)
+    large, large_user = committee_with(50)
+    url = reverse("dashboard_branches")
+    for params in ({"grade": "pass"}, {"item": "C1"}, {"flag": "meetings"}, {"flag": "alerts"}):
+        five = count(client, small_user, url, {"org": small.pk, "year": YEAR, **params})
+        fifty = count(client, large_user, url, {"org": large.pk, "year": YEAR, **params})
+        assert five == fifty, (params, five, fifty)
