@@ -1,0 +1,173 @@
+"""Reads of the campaign: what a user may see, the reviewer's queue, progress
+per stage, and the drift between the facts frozen at submission and today's."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from decimal import Decimal
+
+from django.db.models import Count, Q, QuerySet
+
+from branches.models import RoleAssignment
+from branches.scoping import branches_visible_to, org_units_visible_to, scope_of
+
+from .. import engine
+from ..models import Assessment, Campaign
+from . import rules
+
+Status = Assessment.Status
+Role = RoleAssignment.Role
+
+
+def campaigns_visible_to(user) -> QuerySet[Campaign]:
+    """Campaigns over a unit the user sees, with a branch the user sees, or that the user verifies."""
+    if scope_of(user).is_superuser:
+        return Campaign.objects.all()
+    return Campaign.objects.filter(
+        Q(org_unit__in=org_units_visible_to(user))
+        | Q(assessments__branch__in=branches_visible_to(user))
+        | Q(inspectors=user)
+    ).distinct()
+
+
+def assessments_visible_to(user) -> QuerySet[Assessment]:
+    return Assessment.objects.filter(branch__in=branches_visible_to(user))
+
+
+def review_queue(user, campaign: Campaign | None = None) -> QuerySet[Assessment]:
+    """Submitted self-assessments in the subtrees the user reviews (党委/党总支)."""
+    q = scope_of(user).units_q((Role.COMMITTEE_ADMIN,))
+    if scope_of(user).is_superuser:
+        qs = Assessment.objects.all()
+    elif q is None:
+        return Assessment.objects.none()
+    else:
+        from branches.models import OrgUnit
+
+        qs = Assessment.objects.filter(branch__in=OrgUnit.objects.filter(q))
+    if campaign is not None:
+        qs = qs.filter(campaign=campaign)
+    return qs.filter(status=Status.SUBMITTED).select_related("branch", "campaign").order_by("submitted_at")
+
+
+def verification_queue(user, campaign: Campaign | None = None) -> QuerySet[Assessment]:
+    qs = assessments_visible_to(user).filter(campaign__inspectors=user, sampled=True)
+    if campaign is not None:
+        qs = qs.filter(campaign=campaign)
+    return qs.select_related("branch", "campaign").order_by("status", "branch__path")
+
+
+@dataclass(frozen=True)
+class Progress:
+    branches: int
+    submitted: int  # 自评 submitted (any later status)
+    reviewed: int
+    sampled: int
+    verified: int
+    finalised: int
+    by_status: dict
+    by_grade: dict
+
+    def percent(self, part: int) -> int:
+        return round(part * 100 / self.branches) if self.branches else 0
+
+
+def campaign_progress(campaign: Campaign) -> Progress:
+    """Counts per stage, in one query."""
+    after_submit = [Status.SUBMITTED, Status.APPROVED, Status.VERIFIED, Status.FINALISED, Status.RECTIFYING,
+                    Status.REINSPECTED]
+    agg = campaign.assessments.aggregate(
+        branches=Count("id"),
+        submitted=Count("id", filter=Q(status__in=after_submit)),
+        reviewed=Count("id", filter=Q(status__in=after_submit[1:])),
+        sampled=Count("id", filter=Q(sampled=True)),
+        verified=Count("id", filter=Q(sampled=True, verify_total__isnull=False)),
+        finalised=Count("id", filter=Q(status__in=after_submit[3:])),
+        **{f"s_{s}": Count("id", filter=Q(status=s)) for s in Status.values},
+        **{f"g_{g}": Count("id", filter=Q(grade=g)) for g in Assessment.Grade.values},
+    )
+    return Progress(
+        branches=agg["branches"],
+        submitted=agg["submitted"],
+        reviewed=agg["reviewed"],
+        sampled=agg["sampled"],
+        verified=agg["verified"],
+        finalised=agg["finalised"],
+        by_status={s: agg[f"s_{s}"] for s in Status.values},
+        by_grade={g: agg[f"g_{g}"] for g in Assessment.Grade.values},
+    )
+
+
+def campaign_warnings(campaign: Campaign) -> list[str]:
+    """The 20% 示范 warning once grades exist (公示 or later)."""
+    from .services import demonstration_warning
+
+    if campaign.status == Campaign.Status.OPEN:
+        return []
+    progress = campaign_progress(campaign)
+    warning = demonstration_warning(campaign, progress.by_grade[engine.DEMONSTRATION], progress.branches)
+    return [warning] if warning else []
+
+
+def publicity_list(campaign: Campaign) -> QuerySet[Assessment]:
+    return campaign.assessments.select_related("branch").prefetch_related("objections").order_by(
+        "branch__path"
+    )
+
+
+# ---------------------------------------------------------------- drift
+
+
+@dataclass(frozen=True)
+class ItemDrift:
+    code: str
+    name: str
+    frozen: Decimal | None
+    fresh: Decimal | None
+    frozen_deductions: tuple
+    fresh_deductions: tuple
+
+
+@dataclass(frozen=True)
+class Drift:
+    changed: bool  # the facts differ (even where no item's score moved)
+    items: tuple[ItemDrift, ...]
+    frozen_total: Decimal | None = None
+    fresh_total: Decimal | None = None
+
+
+NO_DRIFT = Drift(False, ())
+
+
+def assessment_drift(assessment: Assessment) -> Drift:
+    """Compare the facts frozen at submission with the records as they stand
+    now, item by item (auto items; the stored manual values are the same on
+    both sides). Nothing is written: the submitted score does not move."""
+    from ..services import facts_hash
+    from .services import STAGE_INPUTS, fresh_facts, frozen_facts, stage_inputs
+
+    a = assessment
+    if a.frozen_facts is None:
+        return NO_DRIFT
+    fresh = fresh_facts(a)
+    if facts_hash(fresh, a.scorecard) == a.facts_hash:
+        return NO_DRIFT
+    card = a.scorecard.card()
+    stage = next(s for s in reversed(list(STAGE_INPUTS)) if s != "reinspect" and _has(a, s))
+    inputs = stage_inputs(a, stage)
+    thresholds = a.campaign.thresholds()
+    before = engine.score(card, frozen_facts(a), thresholds=thresholds, **inputs)
+    after = engine.score(card, fresh, thresholds=thresholds, **inputs)
+    items = []
+    for old, new in zip(before.items, after.items, strict=True):
+        if old.method != engine.AUTO:
+            continue
+        old_d = tuple(rules.to_json(d) for d in old.deductions)
+        new_d = tuple(rules.to_json(d) for d in new.deductions)
+        if old.score != new.score or old_d != new_d:
+            items.append(ItemDrift(old.code, old.name, old.score, new.score, old_d, new_d))
+    return Drift(True, tuple(items), before.total, after.total)
+
+
+def _has(a: Assessment, stage: str) -> bool:
+    return {"self": a.self_result, "review": a.review_result, "verify": a.verify_result}.get(stage) is not None
