@@ -12,7 +12,7 @@ from dataclasses import dataclass, field
 from datetime import date
 from decimal import Decimal, InvalidOperation
 
-from django.core.exceptions import ValidationError
+from django.core.exceptions import PermissionDenied, ValidationError  # noqa: F401 — PermissionDenied re-exported for callers
 from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
