@@ -60,7 +60,7 @@ class ItemSpec:
         return self.params.get(key, default)
 
     def points(self, key: str) -> Decimal:
-        return Decimal(str(self.params[key]))
+        return q(self.params[key])
 
 
 @dataclass(frozen=True)

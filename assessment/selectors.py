@@ -16,10 +16,12 @@ from django.db.models import QuerySet
 from django.utils import timezone
 
 from archives.selectors import archive_completeness
-from branches.models import OrgUnit
+from branches.models import OrgUnit, PartyGroup
 from branches.scoping import branches_visible_to
 from branches.selectors import branch_rule_findings
+from meetings.models import Meeting
 from meetings.selectors import branches_compliance
+from members.models import Member
 from members.selectors import (
     development_findings,
     dues_year,
@@ -180,8 +182,40 @@ __all__ = [
     "branch_score_visible",
     "branches_to_score",
     "facts_day",
+    "record_names",
     "scorecard_choice",
     "scorecards_latest",
     "scoring_facts",
     "snapshots_under",
 ]
+
+
+def record_names(values: dict) -> dict[tuple[str, int], str]:
+    """Names of the members, 党小组 and meetings a score refers to, for its links
+    and sentences: one query per kind, whatever the number of records."""
+    refs: dict[str, set[int]] = {"member": set(), "group": set(), "meeting": set()}
+    entries = [d for i in values["items"] for d in i["deductions"]] + list(values["open_gaps"])
+    for entry in entries:
+        for r in entry.get("records") or ():
+            if r["kind"] in refs:
+                refs[r["kind"]].add(r["id"])
+        group_id = (entry.get("params") or {}).get("group_id")
+        if group_id:
+            refs["group"].add(group_id)
+    names: dict[tuple[str, int], str] = {}
+    if refs["member"]:
+        names.update(
+            (("member", pk), name)
+            for pk, name in Member.objects.filter(pk__in=refs["member"]).values_list("id", "name")
+        )
+    if refs["group"]:
+        names.update(
+            (("group", pk), name)
+            for pk, name in PartyGroup.objects.filter(pk__in=refs["group"]).values_list("id", "name")
+        )
+    if refs["meeting"]:
+        names.update(
+            (("meeting", pk), f"{day:%m-%d} {topic}"[:24])
+            for pk, day, topic in Meeting.objects.filter(pk__in=refs["meeting"]).values_list("id", "date", "topic")
+        )
+    return names

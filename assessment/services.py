@@ -267,8 +267,13 @@ def _jsonable(value):
     return value
 
 
-def facts_hash(facts, scorecard: Scorecard) -> str:
-    payload = {"card": [scorecard.code, scorecard.version], "facts": _jsonable(dataclasses.asdict(facts))}
+def facts_hash(facts, scorecard: Scorecard, *, manual=None, vetoes=None) -> str:
+    payload = {
+        "card": [scorecard.code, scorecard.version],
+        "facts": _jsonable(dataclasses.asdict(facts)),
+        "manual": _jsonable(dict(manual or {})),
+        "vetoes": sorted(vetoes or ()),
+    }
     return hashlib.sha256(json.dumps(payload, sort_keys=True, ensure_ascii=False).encode()).hexdigest()
 
 
@@ -330,10 +335,21 @@ def snapshot_values(result: engine.BranchScore) -> dict:
     }
 
 
-def branches_score(branches, year: int, *, on: date | None = None, cards: list[Scorecard] | None = None):
-    """Score branches from their records (manual items 未评): per branch id,
-    (scorecard row, facts, BranchScore). Queries do not grow with the branches."""
+def branches_score(
+    branches,
+    year: int,
+    *,
+    on: date | None = None,
+    cards: list[Scorecard] | None = None,
+    manual: dict | None = None,
+    vetoes: dict | None = None,
+):
+    """Score branches from their records: per branch id, (scorecard row, facts,
+    BranchScore). Manual items are 未评 unless `manual` gives {branch id: {item
+    code: points}}; `vetoes` gives {branch id: [manual veto codes]}. Queries do
+    not grow with the branches."""
     branches = list(branches)
+    manual, vetoes = manual or {}, vetoes or {}
     cards = scorecards_latest() if cards is None else cards
     facts = scoring_facts(branches, year, on=on)
     parsed: dict[int, engine.Card] = {}
@@ -341,26 +357,40 @@ def branches_score(branches, year: int, *, on: date | None = None, cards: list[S
     for b in branches:
         row = scorecard_for(b, cards)
         card = parsed.setdefault(row.pk, row.card())
-        out[b.pk] = (row, facts[b.pk], engine.score(card, facts[b.pk]))
+        out[b.pk] = (
+            row,
+            facts[b.pk],
+            engine.score(card, facts[b.pk], manual=manual.get(b.pk), vetoes=vetoes.get(b.pk)),
+        )
     return out
 
 
-def snapshots_refresh(*, branches, year: int, on: date | None = None, batch: int = 500, progress=None):
+def snapshots_refresh(
+    *,
+    branches,
+    year: int,
+    on: date | None = None,
+    manual: dict | None = None,
+    vetoes: dict | None = None,
+    batch: int = 500,
+    progress=None,
+):
     """Score the branches and store one snapshot per branch and year, writing
-    only where the facts (or the template version) changed. Returns
-    (created, updated, unchanged)."""
+    only where the facts (or the template version, or the manual values given
+    as in `branches_score`) changed. Returns (created, updated, unchanged)."""
     branches = list(branches)
+    manual, vetoes = manual or {}, vetoes or {}
     cards = scorecards_latest()
     created = updated = unchanged = 0
     now = timezone.now()
     for start in range(0, len(branches), batch):
         chunk = branches[start : start + batch]
-        scored = branches_score(chunk, year, on=on, cards=cards)
+        scored = branches_score(chunk, year, on=on, cards=cards, manual=manual, vetoes=vetoes)
         existing = {s.branch_id: s for s in ScoreSnapshot.objects.filter(year=year, branch__in=chunk)}
         with transaction.atomic():
             for b in chunk:
                 row, facts, result = scored[b.pk]
-                digest = facts_hash(facts, row)
+                digest = facts_hash(facts, row, manual=manual.get(b.pk), vetoes=vetoes.get(b.pk))
                 snap = existing.get(b.pk)
                 if snap is not None and snap.facts_hash == digest and snap.scorecard_id == row.pk:
                     unchanged += 1
@@ -378,3 +408,22 @@ def snapshots_refresh(*, branches, year: int, on: date | None = None, batch: int
         if progress:
             progress(len(chunk))
     return created, updated, unchanged
+
+
+def branch_score_live(branch: OrgUnit, year: int, *, on: date | None = None) -> dict:
+    """A branch's score for a year from its records as they stand (the JSON form
+    of a snapshot, with the template), for the branch page and the API."""
+    row, _facts, result = branches_score([branch], year, on=on)[branch.pk]
+    return {
+        "year": year,
+        "template": {
+            "id": row.pk,
+            "code": row.code,
+            "version": row.version,
+            "name": row.name,
+            "categories": [{"code": c["code"], "name": c["name"]} for c in row.data["categories"]],
+        },
+        "bonus": str(result.bonus),
+        "at_stake": str(result.at_stake),
+        **snapshot_values(result),
+    }

@@ -26,5 +26,6 @@ urlpatterns = [
     path("members/", include("members.urls")),
     path("meetings/", include("meetings.urls")),
     path("archives/", include("archives.urls")),
+    path("assessment/", include("assessment.urls")),
     path("", include("branches.urls")),
 ]
