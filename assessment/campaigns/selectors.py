@@ -21,6 +21,8 @@ Role = RoleAssignment.Role
 
 def campaigns_visible_to(user) -> QuerySet[Campaign]:
     """Campaigns over a unit the user sees, with a branch the user sees, or that the user verifies."""
+    if not getattr(user, "is_authenticated", False):
+        return Campaign.objects.none()
     if scope_of(user).is_superuser:
         return Campaign.objects.all()
     return Campaign.objects.filter(
@@ -171,3 +173,53 @@ def assessment_drift(assessment: Assessment) -> Drift:
 
 def _has(a: Assessment, stage: str) -> bool:
     return {"self": a.self_result, "review": a.review_result, "verify": a.verify_result}.get(stage) is not None
+
+
+# ---------------------------------------------------------------- stages, explained
+
+STAGES = (("self", "self_result"), ("review", "review_result"), ("verify", "verify_result"),
+          ("reinspect", "reinspect_result"))
+
+
+def assessment_stages(a: Assessment, rows=None) -> list[dict]:
+    """Each stage scored so far, its items explained (sentences and record
+    links) and every override shown with its reason."""
+    from ..explain import explained
+
+    rows = list(a.item_scores.all()) if rows is None else rows
+    reasons = {(r.stage, r.code): r.reason for r in rows if r.override is not None}
+    out = []
+    for stage, attr in STAGES:
+        values = getattr(a, attr)
+        if values is None:
+            continue
+        shown = explained(values, branch_id=a.branch_id, year=a.campaign.year)
+        for item in shown["items"]:
+            item["override_reason"] = _override_reason(reasons, stage, item["code"]) if item["overridden"] else ""
+            for d in item["deductions"]:
+                d["text"] = d["reason"]
+        out.append({**shown, "stage": stage})
+    return out
+
+
+def _override_reason(reasons: dict, stage: str, code: str) -> str:
+    """The reason of the override a stage's score carries (its own, else the earlier stage's)."""
+    from .services import STAGE_INPUTS
+
+    for s in reversed(STAGE_INPUTS[stage]):
+        if (s, code) in reasons:
+            return reasons[(s, code)]
+    return ""
+
+
+def items_side_by_side(stages: list[dict]) -> list[dict]:
+    """One row per item with its score at each stage (the reviewer's desktop table)."""
+    rows: dict[str, dict] = {}
+    for st in stages:
+        for item in st["items"]:
+            row = rows.setdefault(item["code"], {"code": item["code"], "name": item["name"], "max": item["max"],
+                                                 "method": item["method"], "category": item["category"],
+                                                 "scores": {}, "items": {}})
+            row["scores"][st["stage"]] = item["score"]
+            row["items"][st["stage"]] = item
+    return list(rows.values())

@@ -88,3 +88,12 @@ def submit(world, i=0, *, manual=None, actor=None):
 @pytest.fixture
 def submitted(world):
     return submit(world)
+
+
+@pytest.fixture
+def client_as(api_client):
+    def login(user):
+        api_client.force_login(user)
+        return api_client
+
+    return login
