@@ -214,9 +214,9 @@ def _save_scores(
         row.save()
 
 
-def stage_inputs(a: Assessment, stage: str, rows: Iterable[ItemScore] | None = None) -> dict:
+def stage_inputs(a: Assessment, stage: str, rows: Iterable[ItemScore] | None = None, *, card=None) -> dict:
     """The engine's keyword arguments for a stage, from the stored values."""
-    card = _card(a)
+    card = card or _card(a)
     bonus_codes = {b.code for b in card.bonus}
     veto_codes = {v.code for v in card.vetoes}
     order = STAGE_INPUTS[stage]
@@ -823,3 +823,42 @@ def assessment_reinspect(
                     "after": Assessment.Grade(after).label,
                 })
     return reinspection
+
+
+# ---------------------------------------------------------------- batch re-scoring
+
+
+def campaign_rescore_drafts(*, campaign: Campaign, batch: int = 500, progress=None) -> int:
+    """Re-score the auto items of every assessment not yet submitted (自评中, 已退回)
+    from today's records, as the preview the branch's form shows. Submitted
+    assessments are never touched: their facts are frozen. Per batch the
+    queries are fixed: the facts (`scoring_facts`), the stored values, one
+    bulk update. Returns how many were scored. A system task (the command),
+    not a user's action: no actor, no transition."""
+    drafts = list(
+        campaign.assessments.filter(status__in=Assessment.EDITABLE)
+        .select_related("branch", "scorecard", "campaign")
+        .order_by("branch__path")
+    )
+    cards: dict[int, engine.Card] = {}
+    thresholds = campaign.thresholds()
+    done = 0
+    for start in range(0, len(drafts), batch):
+        chunk = drafts[start : start + batch]
+        facts = scoring_facts([a.branch for a in chunk], campaign.year)
+        rows: dict[int, list[ItemScore]] = {}
+        for row in ItemScore.objects.filter(assessment__in=chunk, stage=Stage.SELF):
+            rows.setdefault(row.assessment_id, []).append(row)
+        for a in chunk:
+            card = cards.setdefault(a.scorecard_id, a.scorecard.card())
+            result = engine.score(card, facts[a.branch_id], thresholds=thresholds,
+                                  **stage_inputs(a, Stage.SELF, rows.get(a.pk, []), card=card))
+            a.self_result, a.self_total = result_json(result), result.total
+            a.version += 1
+        with transaction.atomic():
+            Assessment.objects.bulk_update(chunk, ["self_result", "self_total", "version"])
+        done += len(chunk)
+        if progress:
+            progress(len(chunk))
+    return done
+
