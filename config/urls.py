@@ -26,6 +26,7 @@ urlpatterns = [
     path("members/", include("members.urls")),
     path("meetings/", include("meetings.urls")),
     path("archives/", include("archives.urls")),
+    path("campaigns/", include("assessment.campaigns.urls")),
     path("assessment/", include("assessment.urls")),
     path("", include("branches.urls")),
 ]
