@@ -526,8 +526,9 @@ def assessment_self_save(
 def _check_meeting(a: Assessment, meeting) -> None:
     from meetings.models import Meeting
 
-    if meeting.branch_id != a.branch_id or meeting.kind != Meeting.Kind.COMMITTEE:
-        raise ValidationError({"approval_meeting": _("请选择本支部召开的支委会。")})
+    # a branch without a committee (fewer than 7 正式党员) approves at its 支部党员大会
+    if meeting.branch_id != a.branch_id or meeting.kind not in (Meeting.Kind.COMMITTEE, Meeting.Kind.BRANCH_ASSEMBLY):
+        raise ValidationError({"approval_meeting": _("请选择本支部召开的支委会（未设支委会的为支部党员大会）。")})
 
 
 @transaction.atomic

@@ -165,7 +165,9 @@ def assessment_detail(request, pk):
             "manual_items": [{"spec": s, "value": self_values.get(s.code),
                               "evidence": [e for e in context["evidence"] if e.item_code == s.code]}
                              for s in manual_specs],
-            "meetings": Meeting.objects.filter(branch=a.branch, kind=Meeting.Kind.COMMITTEE).order_by("-date")[:30],
+            "meetings": Meeting.objects.filter(
+                branch=a.branch, kind__in=(Meeting.Kind.COMMITTEE, Meeting.Kind.BRANCH_ASSEMBLY)
+            ).order_by("-date")[:30],
         })
         return render(request, "assessment/campaigns/self_form.html", context)
 
@@ -215,7 +217,7 @@ def assessment_self(request, pk):
     meeting = None
     if request.POST.get("approval_meeting"):
         meeting = Meeting.objects.filter(pk=request.POST["approval_meeting"], branch=a.branch).first()
-    for key, f in request.FILES.items():
+    for key in request.FILES:
         if key.startswith("evidence-"):
             for upload in request.FILES.getlist(key):
                 if not _run(request, services.evidence_add, _("佐证材料已上传。"), assessment=a, file=upload,
