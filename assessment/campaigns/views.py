@@ -15,6 +15,7 @@ from django.http import FileResponse, Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy as _l
 from django.views.decorators.http import require_POST
 
 from meetings.models import Meeting
@@ -26,6 +27,23 @@ from . import permissions, selectors, services
 
 Status = Assessment.Status
 STAGE_LABELS = dict(ItemScore.Stage.choices)
+ACTION_LABELS = {
+    "open": _l("发起验收"), "submit": _l("提交自评"), "return": _l("退回"), "approve": _l("审核通过"),
+    "override": _l("改判"), "draw_sample": _l("抽样"), "verify": _l("抽验"), "rescore": _l("重新计分"),
+    "publish": _l("发布公示"), "objection": _l("登记异议"), "finalise": _l("评定"), "rectify": _l("制定整改方案"),
+    "reinspect": _l("复检"),
+}
+STATUS_LABELS = {**dict(Assessment.Status.choices), **dict(Campaign.Status.choices)}
+
+
+def _history(transitions) -> list:
+    """Transitions with their action and states in the reader's language."""
+    out = list(transitions)
+    for t in out:
+        t.action_label = ACTION_LABELS.get(t.action, t.action)
+        t.from_label = STATUS_LABELS.get(t.from_status, t.from_status)
+        t.to_label = STATUS_LABELS.get(t.to_status, t.to_status)
+    return out
 
 
 def _assessment(request, pk) -> Assessment:
@@ -93,7 +111,7 @@ def campaign_detail(request, pk):
         (_("支部自评"), progress.submitted, progress.branches, campaign.self_due),
         (_("党委审核"), progress.reviewed, progress.branches, campaign.review_due),
         (_("工委抽验"), progress.verified, progress.sampled, campaign.verification_due),
-        (_("评定"), progress.finalised, progress.branches, campaign.publicity_end),
+        (_("公示、评定"), progress.finalised, progress.branches, campaign.publicity_end),
     ]
     return render(request, "assessment/campaigns/detail.html", {
         "campaign": campaign,
@@ -154,7 +172,7 @@ def assessment_detail(request, pk):
     card = a.scorecard.card()
     self_values = {r.code: r.value for r in rows if r.stage == "self"}
     context = {"a": a, "campaign": a.campaign, "card": card, "rows": rows, "editing": editing,
-               "transitions": a.transitions.select_related("actor"),
+               "transitions": _history(a.transitions.select_related("actor")),
                "evidence": list(a.evidence.all()), "stage_labels": STAGE_LABELS}
     if editing:
         preview = explained(_preview(a), branch_id=a.branch_id, year=a.campaign.year)
