@@ -27,6 +27,7 @@ urlpatterns = [
     path("members/", include("members.urls")),
     path("meetings/", include("meetings.urls")),
     path("archives/", include("archives.urls")),
+    path("campaigns/", include("assessment.campaigns.urls")),
     path("assessment/", include("assessment.urls")),
     path("dashboard/", include("assessment.dashboard_urls")),
     path("", include("assessment.home_urls")),  # each role's home, the 党员's own page

@@ -170,6 +170,10 @@ SPECTACULAR_SETTINGS = {
         "MeetingKindEnum": "meetings.models.Meeting.Kind",
         "MeetingQuorumEnum": "meetings.models.Meeting.Quorum",
         "AttachmentKindEnum": "meetings.models.Attachment.Kind",
+        "ScoreGradeEnum": "assessment.models.ScoreSnapshot.Grade",
+        "EvaluationGradeEnum": "meetings.models.EvaluationGrade.Grade",
+        "CampaignStatusEnum": "assessment.models.Campaign.Status",
+        "AssessmentStatusEnum": "assessment.models.Assessment.Status",
     },
 }
 

@@ -211,10 +211,11 @@ def test_a_new_kind_is_one_function_and_one_rule_row(tree, sweep, monkeypatch):
         return [Candidate(kind=Kind.ACCEPTANCE_DUE, org_unit_id=pk, subject=f"branch:{pk}", period="2027-05-31",
                           stage="14", facts={"branch": ctx.names[pk]}) for pk in ctx.branch_ids]
 
+    AlertRule.objects.filter(kind=Kind.ACCEPTANCE_DUE).update(is_active=False)
     sweep(DAY)
-    assert alerts_of(Kind.ACCEPTANCE_DUE) == []  # seeded switched off
+    assert alerts_of(Kind.ACCEPTANCE_DUE) == []  # a rule switched off raises nothing
 
-    AlertRule.objects.filter(kind=Kind.ACCEPTANCE_DUE).update(is_active=True)
+    AlertRule.objects.filter(kind=Kind.ACCEPTANCE_DUE).update(is_active=True, notify_superior=True)
     sweep(DAY)
 
     raised = alerts_of(Kind.ACCEPTANCE_DUE, org_unit=tree["branch"])

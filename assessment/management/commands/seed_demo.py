@@ -37,6 +37,7 @@ SEED_STEPS = (
     ("members", "seed_records"),  # dues ledgers, trainings, the pipeline, transfers (reads attendance)
     ("archives", "seed"),
     ("assessment", "seed"),
+    ("assessment.campaigns", "seed"),  # the acceptance campaigns of the previous year
     ("branches", "seed_alerts"),  # last: the alert sweep over everything above
 )
 
