@@ -10,7 +10,6 @@ from __future__ import annotations
 
 import io
 import re
-import zipfile
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from datetime import date, datetime
@@ -18,14 +17,15 @@ from decimal import Decimal, InvalidOperation
 
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
-from openpyxl import Workbook, load_workbook
+from openpyxl import Workbook
 from openpyxl.cell import WriteOnlyCell
 from openpyxl.comments import Comment
 from openpyxl.styles import Alignment, Font, PatternFill
 from openpyxl.utils import get_column_letter
 from openpyxl.utils.datetime import from_excel
-from openpyxl.utils.exceptions import InvalidFileException
 from openpyxl.worksheet.datavalidation import DataValidation
+
+from config import xlsx
 
 from . import idnumbers
 from .models import Member
@@ -236,9 +236,11 @@ def _header_key(text) -> str:
     return re.sub(r"[\s*＊]", "", str(text or ""))
 
 
-def read(upload, dataset: str, *, max_rows: int, max_bytes: int) -> Sheet:
+def read(upload, dataset: str, *, limits: xlsx.Limits, max_bytes: int) -> Sheet:
     """The first sheet of an uploaded .xlsx as typed rows; a file that cannot be
-    read, is empty or has the wrong columns raises FileRejected."""
+    read, is empty, is too large (bytes, inflated size, rows, columns, cell
+    length: `config.xlsx` enforces them while streaming) or has the wrong
+    columns raises FileRejected."""
     columns = DATASETS[dataset]
     name = getattr(upload, "name", "") or ""
     size = getattr(upload, "size", None)
@@ -247,22 +249,12 @@ def read(upload, dataset: str, *, max_rows: int, max_bytes: int) -> Sheet:
     if name.lower().endswith(".xls"):
         raise FileRejected([CellError(0, "", _("不支持旧版 .xls 文件，请在 Excel 中另存为 .xlsx 后上传。"))])
     try:
-        upload.seek(0)
-        wb = load_workbook(upload, read_only=True, data_only=True)
-    except (zipfile.BadZipFile, InvalidFileException, KeyError, OSError, ValueError, TypeError):
-        raise FileRejected(
-            [CellError(0, "", _("文件不是有效的 Excel 工作簿（.xlsx），请使用下载的模板填写。"))]
-        ) from None
-    try:
-        ws = wb.worksheets[0]
-        data = [list(r) for r in ws.iter_rows(values_only=True)]
-    finally:
-        wb.close()
-    while data and all(v in (None, "") for v in data[-1]):
-        data.pop()
-    if not data:
+        data = xlsx.read_sheet(upload, limits)
+    except xlsx.Rejected as exc:
+        raise FileRejected([CellError(0, "", str(exc))]) from None
+    if not data.header and not data.rows:
         raise FileRejected([CellError(0, "", _("文件是空的：第一个工作表中没有表头和数据。"))])
-    headers = [str(v).strip() if v is not None else "" for v in data[0]]
+    headers = [str(v).strip() if v is not None else "" for v in data.header]
     while headers and not headers[-1]:
         headers.pop()
     by_header = {_header_key(c.header): c for c in columns}
@@ -284,18 +276,12 @@ def read(upload, dataset: str, *, max_rows: int, max_bytes: int) -> Sheet:
     missing = [c.header for c in columns if c.required and c.key not in found]
     if missing:
         errors.append(CellError(1, "", _("缺少必填列：%(cols)s。") % {"cols": "、".join(missing)}, 1))
-    rows = [
-        Row(number=i, raw=list(values) + [None] * (len(headers) - len(values)))
-        for i, values in enumerate(data[1:], start=2)
-        if any(v not in (None, "") and str(v).strip() for v in values)
-    ]
+    rows = [Row(number=number, raw=values + [None] * (len(headers) - len(values))) for number, values in data.rows]
     sheet = Sheet(headers=headers, columns=found, rows=rows)
     if errors:
         raise FileRejected(errors, sheet)
     if not rows:
         raise FileRejected([CellError(0, "", _("文件中没有数据行（第1行是表头，数据从第2行开始）。"))], sheet)
-    if len(rows) > max_rows:
-        raise FileRejected([CellError(0, "", _("一次最多导入%(n)s行，请分批导入。") % {"n": max_rows})], sheet)
     for row in rows:
         _parse_row(row, columns, found)
     return sheet

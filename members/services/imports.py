@@ -241,7 +241,7 @@ def members_import(*, branch: OrgUnit, dataset: str, upload, user=None) -> Impor
         sheet = excel.read(
             upload,
             dataset,
-            max_rows=int(conf.get("MEMBERS_IMPORT_MAX_ROWS")),
+            limits=conf.import_limits(),
             max_bytes=int(conf.get("MEMBERS_IMPORT_MAX_BYTES")),
         )
     except excel.FileRejected as exc:
