@@ -78,9 +78,8 @@ def check_archive(upload, limits: Limits) -> None:
             % {"mb": limits.max_uncompressed_bytes // MB}
         )
     for part in parts:
-        suspicious_ratio = (
-            part.file_size > RATIO_FLOOR_BYTES
-            and part.file_size > limits.max_compression_ratio * max(part.compress_size, 1)
+        suspicious_ratio = part.file_size > RATIO_FLOOR_BYTES and part.file_size > limits.max_compression_ratio * max(
+            part.compress_size, 1
         )
         if suspicious_ratio or (part.filename in EAGER_PARTS and part.file_size > EAGER_PART_MAX_BYTES):
             raise Rejected(_("文件中有压缩比异常的内容，不像正常的 Excel 工作簿，未导入任何数据。"))

@@ -389,6 +389,8 @@ def _decimal(value, column: Column) -> Decimal:
 def _id_number(value, column: Column) -> str:
     if isinstance(value, int | float) and not isinstance(value, bool):
         raise ValueError(_("身份证号被 Excel 存成了数字，末几位可能已改变：请把该列设为文本格式后重新填写。"))
+    if "*" in str(value):
+        raise ValueError(_("错误报告中的身份证号已部分隐去，请填回完整的身份证号。"))
     try:
         return idnumbers.validate_id_number(str(value))
     except Exception as exc:  # django ValidationError: messages in Chinese
@@ -401,10 +403,28 @@ PARSERS = {TEXT: _text, DATE: _date, MONTH: _month, CHOICE: _choice, BOOL: _bool
 # --------------------------------------------------------------------------- the error report
 
 
-def _display(value):
+# a run of 15 or 18 characters that could be a 身份证号, anywhere in a cell's text
+ID_LIKE = re.compile(r"(?<![0-9A-Za-z])(?:\d{17}[\dXx]|\d{15})(?![0-9A-Za-z])")
+
+
+def redact(value, *, id_column: bool = False):
+    """A cell of the upload as the error report shows it: no full ID number,
+    wherever it was typed (the ID column, another column, a number Excel made of it)."""
+    if value is None:
+        return None
+    if id_column:
+        return idnumbers.mask(str(int(value)) if isinstance(value, float) and value.is_integer() else str(value))
+    if isinstance(value, int | float) and not isinstance(value, bool) and abs(value) >= 1e14:
+        return idnumbers.mask(str(int(value)))
+    if isinstance(value, str):
+        return ID_LIKE.sub(lambda m: idnumbers.mask(m.group()), value)
+    return value
+
+
+def _display(value, *, id_column: bool = False):
     if isinstance(value, datetime):
         return value.date()
-    return value
+    return redact(value, id_column=id_column)
 
 
 def error_report(sheet: Sheet | None, errors: list[CellError], dataset: str) -> bytes:
@@ -418,7 +438,8 @@ def error_report(sheet: Sheet | None, errors: list[CellError], dataset: str) -> 
     for e in errors:
         by_row.setdefault(e.row, []).append(e)
     if sheet is not None:
-        headers = list(sheet.headers)
+        headers = [redact(h) for h in sheet.headers]
+        id_col = sheet.columns.get("id_number")
         ws.append([*headers, ERROR_COLUMN])
         for index in range(1, len(headers) + 2):
             ws.cell(row=1, column=index).font = Font(bold=True)
@@ -427,24 +448,28 @@ def error_report(sheet: Sheet | None, errors: list[CellError], dataset: str) -> 
         for e in by_row.get(1, []):
             cell = ws.cell(row=1, column=e.col or 1)
             cell.fill = ERROR_FILL
-            cell.comment = Comment(e.message, "系统")
+            cell.comment = Comment(redact(e.message), "系统")
         if by_row.get(1):
-            ws.cell(row=1, column=len(headers) + 1).value = "；".join(str(e) for e in by_row[1])
+            ws.cell(row=1, column=len(headers) + 1).value = redact("；".join(str(e) for e in by_row[1]))
         out_row = 2
         for row in sheet.rows:
-            values = [_display(v) for v in row.raw[: len(headers)]]
+            values = [_display(v, id_column=index == id_col) for index, v in enumerate(row.raw[: len(headers)], 1)]
             ws.append(
                 [
                     *values,
-                    "；".join(
-                        e.message if not e.column else f"{e.column}：{e.message}" for e in by_row.get(row.number, [])
+                    redact(
+                        "；".join(
+                            e.message if not e.column else f"{e.column}：{e.message}"
+                            for e in by_row.get(row.number, [])
+                        ),
+                        id_column=False,
                     ),
                 ]
             )
             for e in by_row.get(row.number, []):
                 cell = ws.cell(row=out_row, column=e.col or 1)
                 cell.fill = ERROR_FILL
-                cell.comment = Comment(e.message, "系统")
+                cell.comment = Comment(redact(e.message), "系统")
             for index, value in enumerate(values, start=1):
                 if isinstance(value, date):
                     ws.cell(row=out_row, column=index).number_format = "yyyy-mm-dd"
@@ -457,7 +482,10 @@ def error_report(sheet: Sheet | None, errors: list[CellError], dataset: str) -> 
         ws.title = _("错误清单")
     summary.append([_("行"), _("单元格"), _("列"), _("错误")])
     for e in errors:
-        summary.append([e.row or "", e.cell, e.column, e.message])
+        summary.append([e.row or "", e.cell, redact(e.column), redact(e.message)])
+    if sheet is not None and sheet.columns.get("id_number"):
+        summary.append([])
+        summary.append([_("为保护个人信息，身份证号在本报告中已部分隐去；重新上传前请填回完整的身份证号。")])
     summary.column_dimensions["D"].width = 80
     return _save(wb)
 

@@ -111,7 +111,11 @@ def refused(dataset: str, upload) -> str:
 @pytest.mark.parametrize("dataset", ["roster", "dues"])
 def test_a_dimension_bomb_with_a_far_cell_is_refused(dataset):
     """The issue's 8 KB file: the sheet declares A1:XFD1048576; here it really has a cell there."""
-    chunks = [_row(1, HEADERS[dataset]), _row(2, _data_row(dataset, 1)), f'<row r="1048576">{_istr("XFD1048576", "x")}</row>']
+    chunks = [
+        _row(1, HEADERS[dataset]),
+        _row(2, _data_row(dataset, 1)),
+        f'<row r="1048576">{_istr("XFD1048576", "x")}</row>',
+    ]
     upload = package(chunks, dimension="A1:XFD1048576")
     assert upload.size < 10_000
     assert "列数过多" in refused(dataset, upload)
