@@ -10,7 +10,7 @@ kept in the tree, and the row, column and cell-size limits are enforced while
 reading: the first row beyond the limit stops the read. Memory is bounded by
 the limits, whatever the file claims.
 
-Writing (`guard`, `guard_row`): a text that starts like a formula
+Writing (`append`, `set_value`): a text that starts like a formula
 (`=HYPERLINK(...)`, `+`, `-`, `@`, a tab or a carriage return) is written as a
 text cell with Excel's quote prefix, never as a live formula; numbers, dates
 and booleans are left alone. Every workbook the project writes goes through it.
@@ -24,7 +24,7 @@ from dataclasses import dataclass
 from xml.etree.ElementTree import ParseError
 
 from django.utils.translation import gettext as _
-from openpyxl.cell import Cell
+from openpyxl.cell import Cell, WriteOnlyCell
 from openpyxl.reader.excel import ExcelReader
 from openpyxl.styles.stylesheet import apply_stylesheet
 from openpyxl.utils import get_column_letter
@@ -203,7 +203,7 @@ def guard(ws, value):
     with Excel's quote prefix (shown as typed, never evaluated, not even after
     the user edits it); anything else is returned unchanged."""
     if isinstance(value, str) and value.startswith(FORMULA_PREFIXES):
-        cell = Cell(ws, value=value)
+        cell = WriteOnlyCell(ws, value=value)  # a detached cell: `append` places it (normal or write-only sheet)
         cell.data_type = "s"
         cell.quotePrefix = True
         return cell
@@ -213,8 +213,9 @@ def guard(ws, value):
     return value
 
 
-def guard_row(ws, values) -> list:
-    return [guard(ws, v) for v in values]
+def append(ws, values) -> None:
+    """`ws.append(values)` with every value guarded: the one way rows are written."""
+    ws.append([guard(ws, v) for v in values])
 
 
 def set_value(cell: Cell, value) -> Cell:

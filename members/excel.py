@@ -176,7 +176,7 @@ def template(dataset: str) -> bytes:
     wb = Workbook()
     ws = wb.active
     ws.title = str(TITLES[dataset])
-    ws.append([c.title for c in columns])
+    xlsx.append(ws, [c.title for c in columns])
     for index, column in enumerate(columns, start=1):
         letter = get_column_letter(index)
         ws.column_dimensions[letter].width = column.width
@@ -207,8 +207,8 @@ def template(dataset: str) -> bytes:
         _("5. 表头请勿修改；错误报告中的“错误说明”列导入时会被忽略。"),
         "",
     ):
-        notes.append([line])
-    notes.append([_("列"), _("必填"), _("可填内容"), _("示例")])
+        xlsx.append(notes, [line])
+    xlsx.append(notes, [_("列"), _("必填"), _("可填内容"), _("示例")])
     for column in columns:
         if column.kind == CHOICE:
             allowed = "、".join(label for _v, label in column.choices)
@@ -217,7 +217,7 @@ def template(dataset: str) -> bytes:
         else:
             allowed = column.hint
         example = column.example.isoformat() if isinstance(column.example, date) else column.example
-        notes.append([column.header, _("是") if column.required else "", allowed, example])
+        xlsx.append(notes, [column.header, _("是") if column.required else "", allowed, example])
     for letter, width in zip("ABCD", (20, 6, 60, 24), strict=True):
         notes.column_dimensions[letter].width = width
     return _save(wb)
@@ -440,7 +440,7 @@ def error_report(sheet: Sheet | None, errors: list[CellError], dataset: str) -> 
     if sheet is not None:
         headers = [redact(h) for h in sheet.headers]
         id_col = sheet.columns.get("id_number")
-        ws.append([*headers, ERROR_COLUMN])
+        xlsx.append(ws, [*headers, ERROR_COLUMN])
         for index in range(1, len(headers) + 2):
             ws.cell(row=1, column=index).font = Font(bold=True)
             ws.column_dimensions[get_column_letter(index)].width = 14
@@ -450,11 +450,12 @@ def error_report(sheet: Sheet | None, errors: list[CellError], dataset: str) -> 
             cell.fill = ERROR_FILL
             cell.comment = Comment(redact(e.message), "系统")
         if by_row.get(1):
-            ws.cell(row=1, column=len(headers) + 1).value = redact("；".join(str(e) for e in by_row[1]))
+            xlsx.set_value(ws.cell(row=1, column=len(headers) + 1), redact("；".join(str(e) for e in by_row[1])))
         out_row = 2
         for row in sheet.rows:
             values = [_display(v, id_column=index == id_col) for index, v in enumerate(row.raw[: len(headers)], 1)]
-            ws.append(
+            xlsx.append(
+                ws,
                 [
                     *values,
                     redact(
@@ -464,7 +465,7 @@ def error_report(sheet: Sheet | None, errors: list[CellError], dataset: str) -> 
                         ),
                         id_column=False,
                     ),
-                ]
+                ],
             )
             for e in by_row.get(row.number, []):
                 cell = ws.cell(row=out_row, column=e.col or 1)
@@ -480,12 +481,12 @@ def error_report(sheet: Sheet | None, errors: list[CellError], dataset: str) -> 
     summary = wb.create_sheet(_("错误清单")) if sheet is not None else ws
     if sheet is None:
         ws.title = _("错误清单")
-    summary.append([_("行"), _("单元格"), _("列"), _("错误")])
+    xlsx.append(summary, [_("行"), _("单元格"), _("列"), _("错误")])
     for e in errors:
-        summary.append([e.row or "", e.cell, redact(e.column), redact(e.message)])
+        xlsx.append(summary, [e.row or "", e.cell, redact(e.column), redact(e.message)])
     if sheet is not None and sheet.columns.get("id_number"):
-        summary.append([])
-        summary.append([_("为保护个人信息，身份证号在本报告中已部分隐去；重新上传前请填回完整的身份证号。")])
+        xlsx.append(summary, [])
+        xlsx.append(summary, [_("为保护个人信息，身份证号在本报告中已部分隐去；重新上传前请填回完整的身份证号。")])
     summary.column_dimensions["D"].width = 80
     return _save(wb)
 
@@ -509,7 +510,7 @@ def _cell_value(member: Member, column: Column, reveal: bool):
 def export_roster(members: Iterable[Member], *, reveal: bool) -> bytes:
     """The roster in the import layout (plus 所在党支部), streamed through a
     write-only workbook. ID numbers are masked unless `reveal` (the caller
-    checked and audited the right)."""
+    checked and audited the right); a formula-looking text stays text."""
     wb = Workbook(write_only=True)
     ws = wb.create_sheet(str(TITLES["roster"]))
     columns = ROSTER_COLUMNS
@@ -521,7 +522,7 @@ def export_roster(members: Iterable[Member], *, reveal: bool) -> bytes:
         cell = WriteOnlyCell(ws, value=title)
         cell.font = Font(bold=True)
         header.append(cell)
-    ws.append(header)
+    xlsx.append(ws, header)
     for member in members:
         row = [member.branch.name]
         for column in columns:
@@ -532,5 +533,5 @@ def export_roster(members: Iterable[Member], *, reveal: bool) -> bytes:
                 row.append(cell)
             else:
                 row.append(value)
-        ws.append(row)
+        xlsx.append(ws, row)
     return _save(wb)
