@@ -71,9 +71,9 @@ web: setup redis
 	$(BIN)/python manage.py seed_demo --if-empty
 	@$(MAKE) -s services-stop
 	@echo ">> 启动 Celery worker 与 beat（日志: $(VAR)/celery-*.log）"
-	@$(BIN)/celery -A config worker -l info --concurrency 2 --pidfile $(VAR)/celery-worker.pid \
+	@DJANGO_SETTINGS_MODULE=$${DJANGO_SETTINGS_MODULE:-config.settings.local} $(BIN)/celery -A config worker -l info --concurrency 2 --pidfile $(VAR)/celery-worker.pid \
 	  --logfile $(VAR)/celery-worker.log --detach
-	@$(BIN)/celery -A config beat -l info --pidfile $(VAR)/celery-beat.pid \
+	@DJANGO_SETTINGS_MODULE=$${DJANGO_SETTINGS_MODULE:-config.settings.local} $(BIN)/celery -A config beat -l info --pidfile $(VAR)/celery-beat.pid \
 	  --logfile $(VAR)/celery-beat.log --detach
 	@echo ">> Web 服务: http://127.0.0.1:8000  （$$DJANGO_SETTINGS_MODULE；Ctrl+C 停止，Celery 随之停止）"
 	@trap '$(MAKE) -s services-stop' EXIT INT TERM; $(BIN)/python manage.py runserver $(RUNSERVER_ARGS) 127.0.0.1:8000

@@ -153,7 +153,9 @@ class DocumentViewSet(
     def get_queryset(self):
         return selectors.documents_visible_to(self.request.user).select_related("catalogue", "doc_kind", "corrects")
 
-    def _catalogue_for_input(self, request, d) -> Catalogue:
+    def _target(self, request, d) -> dict:
+        """Where the upload goes: an existing catalogue, or the box (branch, kind,
+        year, term) whose catalogue the upload opens (`services.document_upload`)."""
         if d["catalogue"] is not None:
             catalogue = (
                 selectors.catalogues_visible_to(request.user).select_related("branch").filter(pk=d["catalogue"]).first()
@@ -163,7 +165,7 @@ class DocumentViewSet(
             _check_edit(request.user, catalogue.branch)
             if catalogue.box_kind != d["doc_kind"].box_kind:
                 raise serializers.ValidationError({"doc_kind": [_("文件类别与目录的档案盒不符。")]})
-            return catalogue
+            return {"catalogue": catalogue}
         branch = unit_for_write(request.user, d["branch"])
         box_kind = d["doc_kind"].box_kind
         term = None
@@ -171,7 +173,10 @@ class DocumentViewSet(
             term = selectors.terms_of_year(branch, d["year"], d["term"])
             if d["term"] and term is None:
                 raise serializers.ValidationError({"term": [_("任期不属于该党支部。")]})
-        return services.catalogue_open(branch=branch, box_kind=box_kind, year=d["year"], term=term)
+        catalogue = selectors.catalogue_for_year(branch, box_kind, d["year"], term.pk if term else None)
+        if catalogue is not None:
+            return {"catalogue": catalogue}
+        return {"branch": branch, "box_kind": box_kind, "year": d["year"], "term": term}
 
     @extend_schema(
         summary=_("上传或登记文件"),
@@ -185,24 +190,27 @@ class DocumentViewSet(
         data = s.DocumentInputSerializer(data=request.data)
         data.is_valid(raise_exception=True)
         d = data.validated_data
-        catalogue = self._catalogue_for_input(request, d)
+        target = self._target(request, d)
+        catalogue = target.get("catalogue")
         corrects = None
         if d["corrects"] is not None:
-            corrects = Document.objects.filter(pk=d["corrects"], catalogue=catalogue).first()
+            corrects = Document.objects.filter(pk=d["corrects"], catalogue=catalogue).first() if catalogue else None
             if corrects is None:
                 raise serializers.ValidationError({"corrects": [_("被更正的文件不在该目录中。")]})
-        doc = services.document_add(
-            catalogue=catalogue,
-            doc_kind=d["doc_kind"],
-            title=d["title"],
-            date=d["date"],
-            file=d["file"],
-            pages=d["pages"],
-            note=d["note"],
-            addendum_reason=d["addendum_reason"],
-            corrects=corrects,
-            user=request.user,
-        )
+        fields = {
+            "doc_kind": d["doc_kind"],
+            "title": d["title"],
+            "date": d["date"],
+            "file": d["file"],
+            "pages": d["pages"],
+            "note": d["note"],
+            "addendum_reason": d["addendum_reason"],
+            "user": request.user,
+        }
+        if catalogue is not None:
+            doc = services.document_add(catalogue=catalogue, corrects=corrects, **fields)
+        else:  # the box's first upload opens its catalogue, in the same transaction
+            doc = services.document_upload(**target, **fields)
         doc = self.get_queryset().get(pk=doc.pk)
         return Response(self.get_serializer(doc).data, status=status.HTTP_201_CREATED)
 

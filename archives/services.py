@@ -130,6 +130,52 @@ def document_add(
         raise
 
 
+@transaction.atomic
+def document_upload(
+    *,
+    branch: OrgUnit,
+    box_kind: str,
+    year: int,
+    term=None,
+    doc_kind: DocumentKind | None,
+    title: str,
+    date: Date | None,
+    file=None,
+    pages: int | None = None,
+    note: str = "",
+    addendum_reason: str = "",
+    user=None,
+) -> Document:
+    """Upload a document into the box of `branch` for `year` (or `term`),
+    opening its catalogue on the first upload. The upload is checked before the
+    catalogue is opened and the whole is one transaction: a rejected upload
+    leaves nothing behind, not even an empty catalogue."""
+    err = _Errors()
+    _check_fields(
+        err,
+        catalogue=Catalogue(branch=branch, box_kind=box_kind, year=year, term=term),
+        doc_kind=doc_kind,
+        title=title,
+        date=date,
+        pages=pages,
+    )
+    if file:
+        _validate_file(file, err)
+    err.raise_if_any()
+    catalogue = catalogue_open(branch=branch, box_kind=box_kind, year=year, term=term)
+    return document_add(
+        catalogue=catalogue,
+        doc_kind=doc_kind,
+        title=title,
+        date=date,
+        file=file,
+        pages=pages,
+        note=note,
+        addendum_reason=addendum_reason,
+        user=user,
+    )
+
+
 def _locked_document(document: Document) -> tuple[Document, Catalogue]:
     catalogue = filing._lock(document.catalogue_id)[document.catalogue_id]
     document = Document.objects.select_related("doc_kind").get(pk=document.pk)

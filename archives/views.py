@@ -213,21 +213,22 @@ def archive_box(request, branch_pk, year, box_kind):
         form = forms.DocumentForm(request.POST, request.FILES, catalogue=catalogue, box_kind=box_kind)
         if form.is_valid():
             d = form.cleaned_data
+            fields = {
+                "doc_kind": d["doc_kind"],
+                "title": d["title"],
+                "date": d["date"],
+                "file": d.get("file"),
+                "pages": d.get("pages"),
+                "note": d.get("note", ""),
+                "addendum_reason": d.get("addendum_reason", ""),
+                "user": request.user,
+            }
             try:
-                if catalogue is None:
-                    catalogue = services.catalogue_open(branch=branch, box_kind=box_kind, year=year, term=term)
-                doc = services.document_add(
-                    catalogue=catalogue,
-                    doc_kind=d["doc_kind"],
-                    title=d["title"],
-                    date=d["date"],
-                    file=d.get("file"),
-                    pages=d.get("pages"),
-                    note=d.get("note", ""),
-                    addendum_reason=d.get("addendum_reason", ""),
-                    corrects=d.get("corrects"),
-                    user=request.user,
-                )
+                if catalogue is None:  # the box's first upload opens its catalogue, in the same transaction
+                    doc = services.document_upload(branch=branch, box_kind=box_kind, year=year, term=term, **fields)
+                else:
+                    doc = services.document_add(catalogue=catalogue, corrects=d.get("corrects"), **fields)
+                catalogue = doc.catalogue
             except ValidationError as exc:
                 _put_errors(form, exc)
             else:

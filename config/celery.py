@@ -2,7 +2,7 @@ import os
 
 from celery import Celery
 
-os.environ.setdefault("DJANGO_SETTINGS_MODULE", "config.settings.local")
+os.environ.setdefault("DJANGO_SETTINGS_MODULE", "config.settings.production")  # development sets config.settings.local (make run)
 
 app = Celery("config")
 app.config_from_object("django.conf:settings", namespace="CELERY")

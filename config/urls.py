@@ -3,9 +3,9 @@ from django.contrib.auth import views as auth_views
 from django.urls import include, path
 from django.views.i18n import JavaScriptCatalog
 from drf_spectacular.views import SpectacularAPIView, SpectacularRedocView, SpectacularSwaggerView
-from rest_framework.authtoken.views import obtain_auth_token
 
 from .api_urls import router
+from .auth import obtain_auth_token
 
 admin.site.site_header = "党支部标准化管理平台 · 系统管理"
 admin.site.site_title = "党支部标准化管理平台"

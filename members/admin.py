@@ -74,6 +74,9 @@ class IdNumberAccessAdmin(admin.ModelAdmin):
     def has_change_permission(self, request, obj=None):
         return False
 
+    def has_delete_permission(self, request, obj=None):
+        return False  # the audit trail is append-only (members.models.IdNumberAccess)
+
 
 @admin.register(DuesRate)
 class DuesRateAdmin(admin.ModelAdmin):

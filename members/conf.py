@@ -9,6 +9,8 @@ from decimal import Decimal
 
 from django.conf import settings
 
+from config.xlsx import Limits
+
 DEFAULTS = {
     # 学时 per member per year; 书记 and 支委 need more
     "MEMBERS_STUDY_HOURS_REQUIRED": Decimal("32"),
@@ -37,9 +39,16 @@ DEFAULTS = {
     "MEMBERS_DEVELOPMENT_EXTENSION_MIN_MONTHS": 6,
     "MEMBERS_DEVELOPMENT_EXTENSION_MAX_MONTHS": 12,
     "MEMBERS_DEVELOPMENT_MIN_AGE": 18,
-    # Excel imports
+    # Excel imports (roster, dues): checked while the file is streamed, before anything is
+    # imported. The upload's size, its inflated size (an .xlsx is a zip) and the compression
+    # ratio of any part over 1 MB; rows with content after the header, the last column with
+    # content, and the characters in one cell.
     "MEMBERS_IMPORT_MAX_ROWS": 5000,
     "MEMBERS_IMPORT_MAX_BYTES": 5 * 1024 * 1024,
+    "MEMBERS_IMPORT_MAX_UNCOMPRESSED_BYTES": 50 * 1024 * 1024,
+    "MEMBERS_IMPORT_MAX_COMPRESSION_RATIO": 100,
+    "MEMBERS_IMPORT_MAX_COLUMNS": 60,
+    "MEMBERS_IMPORT_MAX_CELL_CHARS": 2000,
 }
 
 
@@ -116,3 +125,14 @@ def dues_ledger_start() -> date | None:
         return None
     day = value if isinstance(value, date) else date.fromisoformat(str(value))
     return day.replace(day=1)
+
+
+def import_limits():
+    """The limits every Excel import is read under (`config.xlsx.read_sheet`)."""
+    return Limits(
+        max_rows=int(get("MEMBERS_IMPORT_MAX_ROWS")),
+        max_columns=int(get("MEMBERS_IMPORT_MAX_COLUMNS")),
+        max_cell_chars=int(get("MEMBERS_IMPORT_MAX_CELL_CHARS")),
+        max_uncompressed_bytes=int(get("MEMBERS_IMPORT_MAX_UNCOMPRESSED_BYTES")),
+        max_compression_ratio=int(get("MEMBERS_IMPORT_MAX_COMPRESSION_RATIO")),
+    )

@@ -10,7 +10,6 @@ from __future__ import annotations
 
 import io
 import re
-import zipfile
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from datetime import date, datetime
@@ -18,14 +17,15 @@ from decimal import ROUND_HALF_UP, Decimal, InvalidOperation
 
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
-from openpyxl import Workbook, load_workbook
+from openpyxl import Workbook
 from openpyxl.cell import WriteOnlyCell
 from openpyxl.comments import Comment
 from openpyxl.styles import Alignment, Font, PatternFill
 from openpyxl.utils import get_column_letter
 from openpyxl.utils.datetime import from_excel
-from openpyxl.utils.exceptions import InvalidFileException
 from openpyxl.worksheet.datavalidation import DataValidation
+
+from config import xlsx
 
 from . import idnumbers
 from .models import Member
@@ -176,7 +176,7 @@ def template(dataset: str) -> bytes:
     wb = Workbook()
     ws = wb.active
     ws.title = str(TITLES[dataset])
-    ws.append([c.title for c in columns])
+    xlsx.append(ws, [c.title for c in columns])
     for index, column in enumerate(columns, start=1):
         letter = get_column_letter(index)
         ws.column_dimensions[letter].width = column.width
@@ -207,8 +207,8 @@ def template(dataset: str) -> bytes:
         _("5. 表头请勿修改；错误报告中的“错误说明”列导入时会被忽略。"),
         "",
     ):
-        notes.append([line])
-    notes.append([_("列"), _("必填"), _("可填内容"), _("示例")])
+        xlsx.append(notes, [line])
+    xlsx.append(notes, [_("列"), _("必填"), _("可填内容"), _("示例")])
     for column in columns:
         if column.kind == CHOICE:
             allowed = "、".join(label for _v, label in column.choices)
@@ -217,7 +217,7 @@ def template(dataset: str) -> bytes:
         else:
             allowed = column.hint
         example = column.example.isoformat() if isinstance(column.example, date) else column.example
-        notes.append([column.header, _("是") if column.required else "", allowed, example])
+        xlsx.append(notes, [column.header, _("是") if column.required else "", allowed, example])
     for letter, width in zip("ABCD", (20, 6, 60, 24), strict=True):
         notes.column_dimensions[letter].width = width
     return _save(wb)
@@ -236,9 +236,11 @@ def _header_key(text) -> str:
     return re.sub(r"[\s*＊]", "", str(text or ""))
 
 
-def read(upload, dataset: str, *, max_rows: int, max_bytes: int) -> Sheet:
+def read(upload, dataset: str, *, limits: xlsx.Limits, max_bytes: int) -> Sheet:
     """The first sheet of an uploaded .xlsx as typed rows; a file that cannot be
-    read, is empty or has the wrong columns raises FileRejected."""
+    read, is empty, is too large (bytes, inflated size, rows, columns, cell
+    length: `config.xlsx` enforces them while streaming) or has the wrong
+    columns raises FileRejected."""
     columns = DATASETS[dataset]
     name = getattr(upload, "name", "") or ""
     size = getattr(upload, "size", None)
@@ -247,22 +249,12 @@ def read(upload, dataset: str, *, max_rows: int, max_bytes: int) -> Sheet:
     if name.lower().endswith(".xls"):
         raise FileRejected([CellError(0, "", _("不支持旧版 .xls 文件，请在 Excel 中另存为 .xlsx 后上传。"))])
     try:
-        upload.seek(0)
-        wb = load_workbook(upload, read_only=True, data_only=True)
-    except (zipfile.BadZipFile, InvalidFileException, KeyError, OSError, ValueError, TypeError):
-        raise FileRejected(
-            [CellError(0, "", _("文件不是有效的 Excel 工作簿（.xlsx），请使用下载的模板填写。"))]
-        ) from None
-    try:
-        ws = wb.worksheets[0]
-        data = [list(r) for r in ws.iter_rows(values_only=True)]
-    finally:
-        wb.close()
-    while data and all(v in (None, "") for v in data[-1]):
-        data.pop()
-    if not data:
+        data = xlsx.read_sheet(upload, limits)
+    except xlsx.Rejected as exc:
+        raise FileRejected([CellError(0, "", str(exc))]) from None
+    if not data.header and not data.rows:
         raise FileRejected([CellError(0, "", _("文件是空的：第一个工作表中没有表头和数据。"))])
-    headers = [str(v).strip() if v is not None else "" for v in data[0]]
+    headers = [str(v).strip() if v is not None else "" for v in data.header]
     while headers and not headers[-1]:
         headers.pop()
     by_header = {_header_key(c.header): c for c in columns}
@@ -284,18 +276,12 @@ def read(upload, dataset: str, *, max_rows: int, max_bytes: int) -> Sheet:
     missing = [c.header for c in columns if c.required and c.key not in found]
     if missing:
         errors.append(CellError(1, "", _("缺少必填列：%(cols)s。") % {"cols": "、".join(missing)}, 1))
-    rows = [
-        Row(number=i, raw=list(values) + [None] * (len(headers) - len(values)))
-        for i, values in enumerate(data[1:], start=2)
-        if any(v not in (None, "") and str(v).strip() for v in values)
-    ]
+    rows = [Row(number=number, raw=values + [None] * (len(headers) - len(values))) for number, values in data.rows]
     sheet = Sheet(headers=headers, columns=found, rows=rows)
     if errors:
         raise FileRejected(errors, sheet)
     if not rows:
         raise FileRejected([CellError(0, "", _("文件中没有数据行（第1行是表头，数据从第2行开始）。"))], sheet)
-    if len(rows) > max_rows:
-        raise FileRejected([CellError(0, "", _("一次最多导入%(n)s行，请分批导入。") % {"n": max_rows})], sheet)
     for row in rows:
         _parse_row(row, columns, found)
     return sheet
@@ -403,6 +389,8 @@ def _decimal(value, column: Column) -> Decimal:
 def _id_number(value, column: Column) -> str:
     if isinstance(value, int | float) and not isinstance(value, bool):
         raise ValueError(_("身份证号被 Excel 存成了数字，末几位可能已改变：请把该列设为文本格式后重新填写。"))
+    if "*" in str(value):
+        raise ValueError(_("错误报告中的身份证号已部分隐去，请填回完整的身份证号。"))
     try:
         return idnumbers.validate_id_number(str(value))
     except Exception as exc:  # django ValidationError: messages in Chinese
@@ -415,10 +403,28 @@ PARSERS = {TEXT: _text, DATE: _date, MONTH: _month, CHOICE: _choice, BOOL: _bool
 # --------------------------------------------------------------------------- the error report
 
 
-def _display(value):
+# a run of 15 or 18 characters that could be a 身份证号, anywhere in a cell's text
+ID_LIKE = re.compile(r"(?<![0-9A-Za-z])(?:\d{17}[\dXx]|\d{15})(?![0-9A-Za-z])")
+
+
+def redact(value, *, id_column: bool = False):
+    """A cell of the upload as the error report shows it: no full ID number,
+    wherever it was typed (the ID column, another column, a number Excel made of it)."""
+    if value is None:
+        return None
+    if id_column:
+        return idnumbers.mask(str(int(value)) if isinstance(value, float) and value.is_integer() else str(value))
+    if isinstance(value, int | float) and not isinstance(value, bool) and abs(value) >= 1e14:
+        return idnumbers.mask(str(int(value)))
+    if isinstance(value, str):
+        return ID_LIKE.sub(lambda m: idnumbers.mask(m.group()), value)
+    return value
+
+
+def _display(value, *, id_column: bool = False):
     if isinstance(value, datetime):
         return value.date()
-    return value
+    return redact(value, id_column=id_column)
 
 
 def error_report(sheet: Sheet | None, errors: list[CellError], dataset: str) -> bytes:
@@ -432,8 +438,9 @@ def error_report(sheet: Sheet | None, errors: list[CellError], dataset: str) -> 
     for e in errors:
         by_row.setdefault(e.row, []).append(e)
     if sheet is not None:
-        headers = list(sheet.headers)
-        ws.append([*headers, ERROR_COLUMN])
+        headers = [redact(h) for h in sheet.headers]
+        id_col = sheet.columns.get("id_number")
+        xlsx.append(ws, [*headers, ERROR_COLUMN])
         for index in range(1, len(headers) + 2):
             ws.cell(row=1, column=index).font = Font(bold=True)
             ws.column_dimensions[get_column_letter(index)].width = 14
@@ -441,24 +448,29 @@ def error_report(sheet: Sheet | None, errors: list[CellError], dataset: str) -> 
         for e in by_row.get(1, []):
             cell = ws.cell(row=1, column=e.col or 1)
             cell.fill = ERROR_FILL
-            cell.comment = Comment(e.message, "系统")
+            cell.comment = Comment(redact(e.message), "系统")
         if by_row.get(1):
-            ws.cell(row=1, column=len(headers) + 1).value = "；".join(str(e) for e in by_row[1])
+            xlsx.set_value(ws.cell(row=1, column=len(headers) + 1), redact("；".join(str(e) for e in by_row[1])))
         out_row = 2
         for row in sheet.rows:
-            values = [_display(v) for v in row.raw[: len(headers)]]
-            ws.append(
+            values = [_display(v, id_column=index == id_col) for index, v in enumerate(row.raw[: len(headers)], 1)]
+            xlsx.append(
+                ws,
                 [
                     *values,
-                    "；".join(
-                        e.message if not e.column else f"{e.column}：{e.message}" for e in by_row.get(row.number, [])
+                    redact(
+                        "；".join(
+                            e.message if not e.column else f"{e.column}：{e.message}"
+                            for e in by_row.get(row.number, [])
+                        ),
+                        id_column=False,
                     ),
-                ]
+                ],
             )
             for e in by_row.get(row.number, []):
                 cell = ws.cell(row=out_row, column=e.col or 1)
                 cell.fill = ERROR_FILL
-                cell.comment = Comment(e.message, "系统")
+                cell.comment = Comment(redact(e.message), "系统")
             for index, value in enumerate(values, start=1):
                 if isinstance(value, date):
                     ws.cell(row=out_row, column=index).number_format = "yyyy-mm-dd"
@@ -469,9 +481,12 @@ def error_report(sheet: Sheet | None, errors: list[CellError], dataset: str) -> 
     summary = wb.create_sheet(_("错误清单")) if sheet is not None else ws
     if sheet is None:
         ws.title = _("错误清单")
-    summary.append([_("行"), _("单元格"), _("列"), _("错误")])
+    xlsx.append(summary, [_("行"), _("单元格"), _("列"), _("错误")])
     for e in errors:
-        summary.append([e.row or "", e.cell, e.column, e.message])
+        xlsx.append(summary, [e.row or "", e.cell, redact(e.column), redact(e.message)])
+    if sheet is not None and sheet.columns.get("id_number"):
+        xlsx.append(summary, [])
+        xlsx.append(summary, [_("为保护个人信息，身份证号在本报告中已部分隐去；重新上传前请填回完整的身份证号。")])
     summary.column_dimensions["D"].width = 80
     return _save(wb)
 
@@ -495,7 +510,7 @@ def _cell_value(member: Member, column: Column, reveal: bool):
 def export_roster(members: Iterable[Member], *, reveal: bool) -> bytes:
     """The roster in the import layout (plus 所在党支部), streamed through a
     write-only workbook. ID numbers are masked unless `reveal` (the caller
-    checked and audited the right)."""
+    checked and audited the right); a formula-looking text stays text."""
     wb = Workbook(write_only=True)
     ws = wb.create_sheet(str(TITLES["roster"]))
     columns = ROSTER_COLUMNS
@@ -507,7 +522,7 @@ def export_roster(members: Iterable[Member], *, reveal: bool) -> bytes:
         cell = WriteOnlyCell(ws, value=title)
         cell.font = Font(bold=True)
         header.append(cell)
-    ws.append(header)
+    xlsx.append(ws, header)
     for member in members:
         row = [member.branch.name]
         for column in columns:
@@ -518,5 +533,5 @@ def export_roster(members: Iterable[Member], *, reveal: bool) -> bytes:
                 row.append(cell)
             else:
                 row.append(value)
-        ws.append(row)
+        xlsx.append(ws, row)
     return _save(wb)

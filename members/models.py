@@ -5,7 +5,7 @@ from datetime import date
 from uuid import uuid4
 
 from django.conf import settings
-from django.core.exceptions import ValidationError
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import models
 from django.db.models import Q
 from django.utils import timezone
@@ -189,19 +189,41 @@ class MemberStatusChange(TimeStampedModel):
         ordering = ["member_id", "date", "id"]
 
 
-class IdNumberAccess(models.Model):
-    """Audit of every reveal of a full ID number."""
+class AppendOnlyQuerySet(models.QuerySet):
+    """Rows are added, never changed or removed (an audit trail)."""
 
-    member = models.ForeignKey(Member, verbose_name=_("党员"), on_delete=models.CASCADE, related_name="id_accesses")
+    def update(self, **kwargs):
+        raise PermissionDenied(_("审计记录只能新增，不能修改或删除。"))
+
+    def delete(self):
+        raise PermissionDenied(_("审计记录只能新增，不能修改或删除。"))
+
+
+class IdNumberAccess(models.Model):
+    """Audit of every reveal of a full ID number: append-only. The model, its
+    queryset and the admin refuse changes and deletions, and a member whose
+    number was revealed cannot be deleted with the trail (PROTECT)."""
+
+    member = models.ForeignKey(Member, verbose_name=_("党员"), on_delete=models.PROTECT, related_name="id_accesses")
     user = models.ForeignKey(settings.AUTH_USER_MODEL, verbose_name=_("查看人"), on_delete=models.PROTECT)
     accessed_at = models.DateTimeField(_("查看时间"), auto_now_add=True)
     channel = models.CharField(_("途径"), max_length=20)
     ip_address = models.GenericIPAddressField(_("IP地址"), null=True, blank=True)
 
+    objects = AppendOnlyQuerySet.as_manager()
+
     class Meta:
         verbose_name = _("身份证号查看记录")
         verbose_name_plural = _("身份证号查看记录")
         ordering = ["-accessed_at"]
+
+    def save(self, *args, **kwargs):
+        if not self._state.adding:
+            raise PermissionDenied(_("审计记录只能新增，不能修改或删除。"))
+        super().save(*args, **kwargs)
+
+    def delete(self, *args, **kwargs):
+        raise PermissionDenied(_("审计记录只能新增，不能修改或删除。"))
 
 
 # --------------------------------------------------------------------------- 党费

@@ -1,6 +1,7 @@
 """Settings shared by every environment; everything deployment-specific is read
 from the environment (see README: 配置)."""
 
+from datetime import timedelta
 from pathlib import Path
 
 import environ
@@ -34,6 +35,7 @@ INSTALLED_APPS = [
     "django_htmx",
     "simple_history",
     "django_celery_beat",
+    "axes",
     "branches",
     "members",
     "meetings",
@@ -53,6 +55,7 @@ MIDDLEWARE = [
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "django_htmx.middleware.HtmxMiddleware",
     "simple_history.middleware.HistoryRequestMiddleware",
+    "axes.middleware.AxesMiddleware",  # last: turns a locked-out login into the 429 (config.auth)
 ]
 
 ROOT_URLCONF = "config.urls"
@@ -103,6 +106,26 @@ STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
     "staticfiles": {"BACKEND": "whitenoise.storage.CompressedStaticFilesStorage"},
 }
+
+# Login throttling (django-axes, config/auth.py): LOGIN_FAILURE_LIMIT wrong passwords for one
+# username from one address within LOGIN_LOCKOUT_MINUTES lock that pair for that long (429,
+# in Chinese); a successful login resets the count. The client address is REMOTE_ADDR; behind
+# a reverse proxy set LOGIN_PROXY_COUNT to the number of proxies that append X-Forwarded-For.
+AUTHENTICATION_BACKENDS = [
+    "axes.backends.AxesStandaloneBackend",  # first: refuses a locked-out login before the password is checked
+    "django.contrib.auth.backends.ModelBackend",
+]
+AXES_ENABLED = True
+AXES_FAILURE_LIMIT = env.int("LOGIN_FAILURE_LIMIT", default=5)
+AXES_COOLOFF_TIME = timedelta(minutes=env.int("LOGIN_LOCKOUT_MINUTES", default=15))
+AXES_USE_ATTEMPT_EXPIRATION = True  # failures older than the cool-off no longer count
+AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
+AXES_RESET_ON_SUCCESS = True
+AXES_LOCKOUT_CALLABLE = "config.auth.lockout_response"
+AXES_HTTP_RESPONSE_CODE = 429
+AXES_IPWARE_PROXY_COUNT = env.int("LOGIN_PROXY_COUNT", default=0) or None
+if AXES_IPWARE_PROXY_COUNT:
+    AXES_IPWARE_META_PRECEDENCE_ORDER = ("HTTP_X_FORWARDED_FOR", "REMOTE_ADDR")
 
 LOGIN_URL = "login"
 LOGIN_REDIRECT_URL = "home"

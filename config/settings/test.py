@@ -19,3 +19,6 @@ STORAGES = {
 STATIC_ROOT = None
 WHITENOISE_USE_FINDERS = True
 WHITENOISE_AUTOREFRESH = True
+# The suite logs in thousands of times from one address: throttling is off except in the
+# tests that check it (override_settings(AXES_ENABLED=True), tests/test_login_throttling.py).
+AXES_ENABLED = False

@@ -241,7 +241,7 @@ def members_import(*, branch: OrgUnit, dataset: str, upload, user=None) -> Impor
         sheet = excel.read(
             upload,
             dataset,
-            max_rows=int(conf.get("MEMBERS_IMPORT_MAX_ROWS")),
+            limits=conf.import_limits(),
             max_bytes=int(conf.get("MEMBERS_IMPORT_MAX_BYTES")),
         )
     except excel.FileRejected as exc:
@@ -263,7 +263,7 @@ def _finish(run: ImportRun, sheet, errors: list, dataset: str, *, created: int, 
     run.row_count = rows
     run.created_count = created if not errors else 0
     run.outcome = ImportRun.Outcome.FAILED if errors else ImportRun.Outcome.COMMITTED
-    run.errors = [e.as_dict() for e in errors]
+    run.errors = [{**e.as_dict(), "column": excel.redact(e.column), "message": excel.redact(e.message)} for e in errors]
     if errors:
         run.report.save(f"{dataset}-errors.xlsx", ContentFile(excel.error_report(sheet, errors, dataset)), save=False)
     run.save()

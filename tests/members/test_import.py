@@ -2,6 +2,7 @@
 report marking each bad cell, and all-or-nothing commit."""
 
 import io
+import zipfile
 from datetime import date
 from decimal import Decimal
 
@@ -220,7 +221,45 @@ def test_the_error_report_can_be_fixed_and_uploaded_again():
     buffer = io.BytesIO()
     wb.save(buffer)
     again = members_import(branch=run.branch, dataset="roster", upload=SimpleUploadedFile("r.xlsx", buffer.getvalue()))
+    assert again.errors == [
+        {"row": 2, "column": "身份证号", "cell": "D2", "message": "错误报告中的身份证号已部分隐去，请填回完整的身份证号。"}
+    ]
+    ws["D2"] = bad[3]  # the report masks ID numbers: the secretary types it in again
+    buffer = io.BytesIO()
+    wb.save(buffer)
+    again = members_import(branch=run.branch, dataset="roster", upload=SimpleUploadedFile("r.xlsx", buffer.getvalue()))
     assert again.outcome == ImportRun.Outcome.COMMITTED, again.errors
+
+
+def _report_text(content: bytes) -> str:
+    """Every part of the report workbook (cells, comments, shared strings), as text."""
+    with zipfile.ZipFile(io.BytesIO(content)) as archive:
+        return "".join(archive.read(name).decode("utf-8", "replace") for name in archive.namelist())
+
+
+def test_the_error_report_never_holds_a_full_id_number(api_client, secretary_of):
+    """Valid ID numbers and one bad cell: neither the report (file or API download)
+    nor the stored errors show a full number, wherever it was typed."""
+    headers = [*ROSTER_HEADERS, "备注"]
+    rows = [person(n) + [""] for n in (1, 2, 3)]
+    rows[1][1] = "未知"  # the bad cell
+    rows[2][-1] = f"旧号{make_id_number(date(1970, 5, 5), 7)}"  # a number typed in another column
+    numbers = [r[3] for r in rows] + [make_id_number(date(1970, 5, 5), 7)]
+    branch = BranchFactory()
+    run = failed(xlsx(rows, headers=headers), branch=branch)
+    assert [e["cell"] for e in run.errors] == ["B3"]
+    with run.report.open("rb") as f:
+        stored = _report_text(f.read())
+    api_client.force_authenticate(secretary_of(branch))
+    response = api_client.get(f"/api/v1/member-imports/{run.pk}/report/")
+    assert response.status_code == 200
+    downloaded = _report_text(b"".join(response.streaming_content))
+    for number in numbers:
+        masked = number[:3] + "*" * 11 + number[-4:]
+        assert number not in stored and number not in downloaded and number not in str(run.errors)
+        assert masked in stored
+    ws = load_workbook(run.report.path).worksheets[0]
+    assert ws["D2"].value == numbers[0][:3] + "*" * 11 + numbers[0][-4:]
 
 
 # --------------------------------------------------------------------------- dues
