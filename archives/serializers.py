@@ -5,6 +5,11 @@ from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 from rest_framework import serializers
 
+from branches import scoping
+from branches.models import OrgUnit, PartyGroup
+from branches.serializers import ScopedPrimaryKeyRelatedField
+from members.models import Member
+
 from . import completeness as c
 from .models import Book, BoxKind, Catalogue, Document, DocumentKind
 
@@ -169,6 +174,18 @@ class DocumentKindSerializer(serializers.ModelSerializer):
 
 
 class BookSerializer(serializers.ModelSerializer):
+    # references resolve only among what the user may see (one not-found answer otherwise)
+    branch = ScopedPrimaryKeyRelatedField(scope=scoping.branches_visible_to, queryset=OrgUnit.objects.all())
+    party_group = ScopedPrimaryKeyRelatedField(
+        scope=scoping.party_groups_visible_to, queryset=PartyGroup.objects.all(), required=False, allow_null=True
+    )
+    member = ScopedPrimaryKeyRelatedField(
+        scope=scoping.members_visible_to,
+        queryset=Member.objects.all(),
+        required=False,
+        allow_null=True,
+        not_found=scoping.MEMBER_NOT_FOUND,
+    )
     book_name = serializers.CharField(source="get_book_kind_display", read_only=True)
     owner_name = serializers.SerializerMethodField()
 

@@ -15,6 +15,7 @@ from django.db import IntegrityError, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from branches import scoping
 from branches.models import OrgUnit, PartyGroup
 from members.models import Member
 
@@ -250,8 +251,10 @@ def _check_book_owner(err: _Errors, *, branch: OrgUnit, book_kind: str, party_gr
     if book_kind == K.STUDY_NOTES:
         if member is None:
             err.add("member", _("学习笔记本须选择党员。"))
-        elif member.branch_id != branch.pk or member.status not in Member.PARTY_STATUSES:
-            err.add("member", _("%(name)s不是本支部党员。") % {"name": member.name})
+        elif member.branch_id != branch.pk:
+            err.add("member", scoping.MEMBER_NOT_FOUND)
+        elif member.status not in Member.PARTY_STATUSES:
+            err.add("member", _("%(name)s是%(status)s，不是党员。") % {"name": member.name, "status": member.get_status_display()})
         elif member.join_date and member.join_date.year > year:
             err.add("member", _("%(name)s在%(year)s年尚未入党。") % {"name": member.name, "year": year})
 

@@ -14,7 +14,7 @@ from archives import filing
 from archives.models import BoxKind
 from members.models import Member
 
-from . import rules
+from . import rules, scoping
 from .models import (
     CommitteeTerm,
     Election,
@@ -191,7 +191,7 @@ def election_record(
     for c in candidates:
         member = c["member"]
         if member.branch_id != org_unit.pk:
-            raise ValidationError({"candidates": _("候选人%(name)s不是本支部党员。") % {"name": member.name}})
+            raise ValidationError({"candidates": scoping.MEMBER_NOT_FOUND})
         if member.pk in seen:
             raise ValidationError({"candidates": _("候选人%(name)s重复。") % {"name": member.name}})
         seen.add(member.pk)

@@ -12,6 +12,7 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from branches import scoping
 from branches.models import OrgUnit
 
 from .. import rules
@@ -186,7 +187,7 @@ def dues_month_record_many(
     saved: list[DuesMonth] = []
     for row in rows:
         if row.member.branch_id != branch.pk:
-            errors[f"{row.member.pk}.member"] = [_("%(name)s不是本支部党员。") % {"name": row.member.name}]
+            errors[f"{row.member.pk}.member"] = [str(scoping.MEMBER_NOT_FOUND)]
             continue
         if row.is_blank:
             continue

@@ -11,6 +11,7 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from branches import scoping
 from branches.models import OrgUnit
 
 from .. import rules
@@ -36,9 +37,10 @@ def _check(
     people = list(participants)
     if not people:
         errors["participants"] = [_("请至少选择一名参训人员。")]
-    outsiders = [m.name for m in people if m.branch_id != branch.pk or m.status in Member.LEFT_STATUSES]
-    if outsiders:
-        errors["participants"] = [_("以下人员不是本支部在册人员：%(names)s。") % {"names": "、".join(outsiders)}]
+    if any(m.branch_id != branch.pk for m in people):
+        errors["participants"] = [str(scoping.MEMBER_NOT_FOUND)]
+    elif left := [m.name for m in people if m.status in Member.LEFT_STATUSES]:
+        errors["participants"] = [_("以下人员不是本支部在册人员：%(names)s。") % {"names": "、".join(left)}]
     if errors:
         raise ValidationError(errors)
     return credited, people
