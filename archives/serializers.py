@@ -8,6 +8,7 @@ from rest_framework import serializers
 from branches import scoping
 from branches.models import OrgUnit, PartyGroup
 from branches.serializers import ScopedPrimaryKeyRelatedField
+from config.params import SMALLINT_MAX, year_bounds
 from members.models import Member
 
 from . import completeness as c
@@ -127,14 +128,18 @@ class DocumentInputSerializer(serializers.Serializer):
 
     catalogue = serializers.IntegerField(label=_("目录ID"), required=False, allow_null=True, default=None)
     branch = serializers.IntegerField(label=_("党支部ID"), required=False, allow_null=True, default=None)
-    year = serializers.IntegerField(label=_("年度"), required=False, allow_null=True, default=None, min_value=2000)
+    year = serializers.IntegerField(
+        label=_("年度"), required=False, allow_null=True, default=None, min_value=2000, max_value=year_bounds()[1]
+    )
     term = serializers.IntegerField(label=_("任期ID"), required=False, allow_null=True, default=None)
     doc_kind = serializers.SlugRelatedField(
         label=_("文件类别代码"), slug_field="code", queryset=DocumentKind.objects.filter(is_active=True)
     )
     title = serializers.CharField(label=_("文件名称"), max_length=200)
     date = serializers.DateField(label=_("文件日期"))
-    pages = serializers.IntegerField(label=_("页数"), required=False, allow_null=True, default=None, min_value=1)
+    pages = serializers.IntegerField(
+        label=_("页数"), required=False, allow_null=True, default=None, min_value=1, max_value=SMALLINT_MAX
+    )
     note = serializers.CharField(label=_("备注"), max_length=200, required=False, allow_blank=True, default="")
     file = serializers.FileField(label=_("文件"), required=False, allow_null=True, default=None)
     addendum_reason = serializers.CharField(

@@ -21,6 +21,7 @@ from django.views.decorators.http import require_POST
 
 from branches.models import OrgUnit
 from branches.scoping import branches_visible_to, can_edit_org_unit, org_units_visible_to
+from config.params import page_year
 
 from . import forms, selectors, services, uploads
 from .models import TERM_BOXES, BoxKind, Catalogue, Document
@@ -57,10 +58,7 @@ def _visible_document(request, pk) -> Document:
 
 
 def _year(request) -> int:
-    try:
-        return int(request.GET.get("year") or timezone.localdate().year)
-    except ValueError:
-        return timezone.localdate().year
+    return page_year(request)
 
 
 def _years(today_year: int) -> list[int]:

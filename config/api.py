@@ -4,9 +4,27 @@ from django.core.exceptions import PermissionDenied
 from django.core.exceptions import ValidationError as DjangoValidationError
 from django.http import Http404
 from django.utils.translation import gettext as _
+from django_filters.rest_framework import DjangoFilterBackend
 from rest_framework import exceptions, serializers
 from rest_framework.pagination import PageNumberPagination
 from rest_framework.views import exception_handler as drf_exception_handler
+
+from .params import FilterSet, year_param
+
+
+def query_year(request, name: str = "year", *, default: int | None = None) -> int:
+    """THE year query parameter of the API (`config.params.year_param`): 400 if invalid."""
+    try:
+        return year_param(request.query_params.get(name), default=default)
+    except DjangoValidationError as exc:
+        raise serializers.ValidationError({name: exc.messages}) from None
+
+
+class FilterBackend(DjangoFilterBackend):
+    """django-filter with the project's FilterSet base (bounded `__year`
+    lookups); an invalid filter value is a 400 in the error envelope."""
+
+    filterset_base = FilterSet
 
 
 class Pagination(PageNumberPagination):

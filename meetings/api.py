@@ -17,6 +17,7 @@ from rest_framework.response import Response
 from branches.filters import within_subtree
 from branches.scoping import branches_visible_to, can_edit_org_unit, org_units_visible_to
 from branches.year_api import BRANCH_ID, WITHIN, YEAR, BranchYearViewSet, paginated
+from config.params import YearFilter
 
 from . import selectors, services
 from . import serializers as s
@@ -39,7 +40,7 @@ class MeetingFilter(django_filters.FilterSet):
     kind = django_filters.ChoiceFilter(field_name="kinds__kind", choices=Meeting.Kind.choices, label=_("计入类型"))
     date_after = django_filters.DateFilter(field_name="date", lookup_expr="gte", label=_("日期起"))
     date_before = django_filters.DateFilter(field_name="date", lookup_expr="lte", label=_("日期止"))
-    year = django_filters.NumberFilter(field_name="date__year", label=_("年份"))
+    year = YearFilter(field_name="date__year", label=_("年份"))
     quorum_met = django_filters.BooleanFilter(label=_("达到法定人数"))
     party_group = django_filters.NumberFilter(field_name="party_group_id", label=_("党小组ID"))
 

@@ -24,7 +24,8 @@ from rest_framework.response import Response
 
 from branches import scoping
 from branches.api import ERRORS, READ_ERRORS, WRITE_ERRORS, ScopedViewSetMixin
-from config.api import django_errors_to_drf
+from config.api import django_errors_to_drf, query_year
+from config.params import YearFilter
 
 from .. import excel, selectors, services
 from ..models import DevelopmentStep, DuesMonth, DuesRate, ImportRun, InactivityHandling, Member, Training, Transfer
@@ -112,7 +113,7 @@ def call(fn, *args, **kwargs):
 class DuesFilter(filters.FilterSet):
     member = filters.NumberFilter(field_name="member_id", label=gettext_lazy("党员ID"))
     branch = filters.NumberFilter(field_name="branch_id", label=gettext_lazy("收缴党支部ID"))
-    year = filters.NumberFilter(field_name="month__year", label=gettext_lazy("年度"))
+    year = YearFilter(field_name="month__year", label=gettext_lazy("年度"))
     month = filters.DateFilter(
         field_name="month", input_formats=["%Y-%m", "%Y-%m-%d"], label=gettext_lazy("月份（2026-03）")
     )
@@ -266,7 +267,7 @@ class StudyHoursViewSet(SelectorListViewSet):
     serializer_class = StudyHoursSerializer
 
     def list(self, request):
-        year = int_param(request, "year", today().year)
+        year = query_year(request)
         rows = [r for rs in selectors.study_hours(visible_branch_ids(request), year, on=today()).values() for r in rs]
         if bool_param(request, "short"):
             rows = [r for r in rows if r.is_short]
@@ -275,7 +276,7 @@ class StudyHoursViewSet(SelectorListViewSet):
 
 class TrainingFilter(filters.FilterSet):
     branch = filters.NumberFilter(field_name="branch_id", label=gettext_lazy("党支部ID"))
-    year = filters.NumberFilter(field_name="start_date__year", label=gettext_lazy("年度"))
+    year = YearFilter(field_name="start_date__year", label=gettext_lazy("年度"))
     member = filters.NumberFilter(field_name="participants", label=gettext_lazy("参训党员ID"))
 
     class Meta:

@@ -29,6 +29,7 @@ from branches.scoping import (
     party_groups_visible_to,
     scope_of,
 )
+from config.params import filter_status
 
 from .. import forms, pipeline, services
 from ..models import Member
@@ -88,6 +89,7 @@ def member_list(request):
             "can_export_full": may_see_full_id_numbers(user),
             "query": request.GET.urlencode(),
         },
+        status=filter_status(form),
     )
 
 
