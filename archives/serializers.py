@@ -110,6 +110,7 @@ class DocumentSerializer(CatalogueEntrySerializer):
             "mime_type",
             "size",
             "download_url",
+            "version",
         ]
         read_only_fields = fields
 
@@ -164,7 +165,7 @@ class DocumentUpdateSerializer(serializers.Serializer):
     doc_kind = serializers.SlugRelatedField(
         label=_("文件类别代码"), slug_field="code", queryset=DocumentKind.objects.filter(is_active=True), required=False
     )
-    pages = serializers.IntegerField(label=_("页数"), required=False, min_value=1)
+    pages = serializers.IntegerField(label=_("页数"), required=False, min_value=1, max_value=SMALLINT_MAX)
     note = serializers.CharField(label=_("备注"), max_length=200, required=False, allow_blank=True)
 
 

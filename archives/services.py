@@ -17,6 +17,7 @@ from django.utils.translation import gettext as _
 
 from branches import scoping
 from branches.models import OrgUnit, PartyGroup
+from config.concurrency import claim_version
 from members.models import Member
 
 from . import filing, uploads
@@ -155,10 +156,12 @@ def document_update(
     pages: int | None = None,
     note: str | None = None,
     user=None,
+    expected_version: int | None = None,
 ) -> Document:
     """Correct an entry of an unbound catalogue. An entry filed from a record
     follows that record: only its page count and note can be changed here."""
     document, catalogue = _locked_document(document)
+    claim_version(document, expected_version)
     changes = {}
     if pages is not None:
         changes["pages"] = pages
@@ -183,7 +186,7 @@ def document_update(
     for field, value in changes.items():
         setattr(document, field, value.strip()[:200] if field == "title" else value)
     if changes:
-        document.save(update_fields=[*changes, "updated_at"])
+        document.save(update_fields=[*changes, "updated_at", "version"])
     return document
 
 

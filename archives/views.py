@@ -312,10 +312,10 @@ def document_edit(request, pk):
         messages.error(request, _("目录已合订，文件不能修改；如需更正，请添加补充件。"))
         return redirect(box_url(catalogue))
     if request.method == "POST":
-        form = forms.DocumentEditForm(request.POST, document=document)
+        form = forms.DocumentEditForm(request.POST, document=document, version=document.version)
         if form.is_valid():
             try:
-                services.document_update(document, user=request.user, **form.cleaned_data)
+                services.document_update(document, user=request.user, **form.service_data())
             except ValidationError as exc:
                 _put_errors(form, exc)
             else:
@@ -324,7 +324,7 @@ def document_edit(request, pk):
         status = 400
     else:
         initial = {f: getattr(document, f) for f in ("title", "date", "doc_kind", "pages", "note")}
-        form = forms.DocumentEditForm(initial=initial, document=document)
+        form = forms.DocumentEditForm(initial=initial, document=document, version=document.version)
         status = 200
     return render(
         request,

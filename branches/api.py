@@ -10,6 +10,7 @@ from drf_spectacular.utils import OpenApiResponse, extend_schema, extend_schema_
 from rest_framework import mixins, permissions, viewsets
 from rest_framework.response import Response
 
+from config.api import VersionedUpdateMixin
 from members.models import Member
 
 from . import alert_api, scoping, services
@@ -65,6 +66,7 @@ class ScopedViewSetMixin:
     partial_update=extend_schema(summary=_("修改党组织"), responses={200: OrgUnitSerializer, **WRITE_ERRORS}),
 )
 class OrgUnitViewSet(
+    VersionedUpdateMixin,
     ScopedViewSetMixin,
     mixins.ListModelMixin,
     mixins.RetrieveModelMixin,
@@ -89,7 +91,9 @@ class OrgUnitViewSet(
         serializer.instance = services.org_unit_create(**serializer.validated_data)
 
     def perform_update(self, serializer):
-        serializer.instance = services.org_unit_update(serializer.instance, **serializer.validated_data)
+        serializer.instance = services.org_unit_update(
+            serializer.instance, expected_version=self.expected_version, **serializer.validated_data
+        )
 
 
 @extend_schema_view(
@@ -145,7 +149,7 @@ class BranchViewSet(viewsets.ReadOnlyModelViewSet):
     partial_update=extend_schema(summary=_("修改党小组"), responses={200: PartyGroupSerializer, **WRITE_ERRORS}),
     destroy=extend_schema(summary=_("撤销党小组"), responses={204: None, **WRITE_ERRORS}),
 )
-class PartyGroupViewSet(ScopedViewSetMixin, viewsets.ModelViewSet):
+class PartyGroupViewSet(VersionedUpdateMixin, ScopedViewSetMixin, viewsets.ModelViewSet):
     """党小组 of the branches in the user's scope."""
 
     http_method_names = [*ScopedViewSetMixin.http_method_names, "delete"]
@@ -178,6 +182,7 @@ class PartyGroupViewSet(ScopedViewSetMixin, viewsets.ModelViewSet):
             branch=group.branch,
             name=data.get("name", group.name),
             leader=data["leader"] if "leader" in data else group.leader,
+            expected_version=self.expected_version,
         )
         serializer.instance = self.get_queryset().get(pk=group.pk)
 

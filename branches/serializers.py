@@ -81,6 +81,7 @@ class OrgUnitSerializer(serializers.ModelSerializer):
         model = OrgUnit
         fields = [
             "id",
+            "version",
             "name",
             "kind",
             "kind_display",
@@ -322,6 +323,7 @@ class PartyGroupSerializer(serializers.ModelSerializer):
         model = PartyGroup
         fields = [
             "id",
+            "version",
             "branch",
             "branch_name",
             "name",

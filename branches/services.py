@@ -12,6 +12,7 @@ from django.utils.translation import gettext as _
 
 from archives import filing
 from archives.models import BoxKind
+from config.concurrency import claim_version
 from members.models import Member
 
 from . import rules, scoping
@@ -38,8 +39,10 @@ def org_unit_create(**data) -> OrgUnit:
 
 
 @transaction.atomic
-def org_unit_update(unit: OrgUnit, **data) -> OrgUnit:
+def org_unit_update(unit: OrgUnit, *, expected_version: int | None = None, **data) -> OrgUnit:
+    """`expected_version`: the version the editor read (a stale one raises StaleEdit)."""
     unit = OrgUnit.objects.select_for_update().get(pk=unit.pk)
+    claim_version(unit, expected_version)
     for key, value in data.items():
         if key in ORG_UNIT_FIELDS:
             setattr(unit, key, value)
@@ -280,7 +283,18 @@ def term_adjustment_record(
 
 
 @transaction.atomic
-def party_group_save(*, group: PartyGroup | None = None, branch: OrgUnit, name: str, leader: Member | None) -> PartyGroup:
+def party_group_save(
+    *,
+    group: PartyGroup | None = None,
+    branch: OrgUnit,
+    name: str,
+    leader: Member | None,
+    expected_version: int | None = None,
+) -> PartyGroup:
+    """Create a group, or change one (`expected_version`: the version the editor read)."""
+    if group is not None:
+        group = PartyGroup.objects.select_for_update().get(pk=group.pk)
+        claim_version(group, expected_version)
     group = group or PartyGroup(branch=branch)
     group.name, group.leader = name, leader
     group.full_clean()

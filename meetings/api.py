@@ -17,6 +17,7 @@ from rest_framework.response import Response
 from branches.filters import within_subtree
 from branches.scoping import branches_visible_to, can_edit_org_unit, org_units_visible_to
 from branches.year_api import BRANCH_ID, WITHIN, YEAR, BranchYearViewSet, paginated
+from config.api import VersionedUpdateMixin
 from config.params import YearFilter
 
 from . import selectors, services
@@ -52,7 +53,9 @@ class MeetingFilter(django_filters.FilterSet):
         return within_subtree(queryset, self.request, value, path_field="branch__path")
 
 
-class MeetingViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.GenericViewSet):
+class MeetingViewSet(
+    VersionedUpdateMixin, mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.GenericViewSet
+):
     """Meetings of the branches the user may see, with attendance."""
 
     filterset_class = MeetingFilter
@@ -84,16 +87,17 @@ class MeetingViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.
     @extend_schema(request=s.MeetingInputSerializer, responses=s.MeetingDetailSerializer)
     def update(self, request, pk=None):
         """Replace a meeting record (the previous state stays in its history).
-        Send the `version` you read to be told when someone else edited it meanwhile."""
+        The `version` you read is required (body or If-Match): a stale one is a 409."""
         meeting = self.get_object()
         if not can_edit_org_unit(request.user, meeting.branch):
             raise PermissionDenied
+        self.check_version(meeting)
         data = s.MeetingInputSerializer(data=request.data)
         data.is_valid(raise_exception=True)
         if data.validated_data["branch"] != meeting.branch_id:
             raise serializers.ValidationError({"branch": [_("不能把会议记录移到其他党支部。")]})
         services.meeting_update(
-            meeting, user=request.user, expected_version=data.validated_data["version"], **data.service_kwargs()
+            meeting, user=request.user, expected_version=self.expected_version, **data.service_kwargs()
         )
         meeting = selectors.meeting_detail(Meeting.objects.all()).get(pk=meeting.pk)
         return Response(s.MeetingDetailSerializer(meeting, context={"request": request}).data)

@@ -22,6 +22,7 @@ from archives.models import BoxKind
 from branches import scoping
 from branches.models import OrgUnit, PartyGroup
 from branches.selectors import committee_on
+from config.concurrency import claim_version
 from members.models import Member
 
 from . import compliance, selectors
@@ -519,8 +520,7 @@ def meeting_update(
     """Edit a meeting: same rules as logging; the old state stays in the
     history. `expected_version` (from the form) rejects a stale edit."""
     meeting = Meeting.objects.select_for_update().select_related("branch").get(pk=meeting.pk)
-    if expected_version is not None and expected_version != meeting.version:
-        raise ValidationError(_("该会议记录已被他人修改，请刷新页面后重新编辑。"))
+    claim_version(meeting, expected_version)
     filing.assert_editable(meeting)  # a meeting in a bound (合订) catalogue is frozen
     previous_rows = list(meeting.attendance.select_related("member"))
     kinds_before = list(meeting.kinds.values_list("kind", flat=True))
@@ -534,7 +534,6 @@ def meeting_update(
         user=user,
         **data,
     )
-    meeting.version += 1
     meeting.save()
     meeting.attendance.all().delete()
     meeting.resolutions.all().delete()

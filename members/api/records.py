@@ -24,7 +24,7 @@ from rest_framework.response import Response
 
 from branches import scoping
 from branches.api import ERRORS, READ_ERRORS, WRITE_ERRORS, ScopedViewSetMixin
-from config.api import django_errors_to_drf, query_year
+from config.api import VersionedUpdateMixin, django_errors_to_drf, query_year
 from config.params import YearFilter
 
 from .. import excel, selectors, services
@@ -141,6 +141,7 @@ class DuesFilter(filters.FilterSet):
     ),
 )
 class DuesMonthViewSet(
+    VersionedUpdateMixin,
     ScopedViewSetMixin,
     ListOfRowsMixin,
     mixins.ListModelMixin,
@@ -188,6 +189,7 @@ class DuesMonthViewSet(
             member=row.member,
             month=row.month,
             user=self.request.user,
+            expected_version=self.expected_version,
             **{**current, **data},
         )
 
@@ -299,7 +301,7 @@ class TrainingFilter(filters.FilterSet):
         summary=gettext_lazy("删除培训记录"), responses={204: None, 403: ERRORS[403], 404: ERRORS[404]}
     ),
 )
-class TrainingViewSet(ScopedViewSetMixin, viewsets.ModelViewSet):
+class TrainingViewSet(VersionedUpdateMixin, ScopedViewSetMixin, viewsets.ModelViewSet):
     serializer_class = TrainingSerializer
     filterset_class = TrainingFilter
     http_method_names = ["get", "post", "patch", "delete", "head", "options"]
@@ -323,7 +325,9 @@ class TrainingViewSet(ScopedViewSetMixin, viewsets.ModelViewSet):
         data = dict(serializer.validated_data)
         if data.pop("branch", serializer.instance.branch) != serializer.instance.branch:
             raise ApiValidationError({"branch": [_("培训记录的党支部不能修改。")]})
-        serializer.instance = call(services.training_update, serializer.instance, **data)
+        serializer.instance = call(
+            services.training_update, serializer.instance, expected_version=self.expected_version, **data
+        )
 
     def perform_destroy(self, instance):
         services.training_delete(instance)
@@ -360,6 +364,7 @@ class DevelopmentStepFilter(filters.FilterSet):
     ),
 )
 class DevelopmentStepViewSet(
+    VersionedUpdateMixin,
     ScopedViewSetMixin,
     mixins.ListModelMixin,
     mixins.RetrieveModelMixin,
@@ -392,7 +397,11 @@ class DevelopmentStepViewSet(
             raise ApiValidationError({"member": [_("不能修改步骤所属的人员。")]})
         data.pop("step", None)
         serializer.instance = call(
-            services.development_step_update, serializer.instance, user=self.request.user, **data
+            services.development_step_update,
+            serializer.instance,
+            user=self.request.user,
+            expected_version=self.expected_version,
+            **data,
         )
 
 

@@ -13,6 +13,7 @@ from django.utils.translation import gettext as _
 
 from branches import scoping
 from branches.models import OrgUnit
+from config.concurrency import claim_version
 
 from .. import rules
 from ..conf import StudyPolicy
@@ -87,8 +88,11 @@ def training_record(
 
 
 @transaction.atomic
-def training_update(training: Training, *, participants=None, **data) -> Training:
+def training_update(
+    training: Training, *, participants=None, expected_version: int | None = None, **data
+) -> Training:
     training = Training.objects.select_for_update().get(pk=training.pk)
+    claim_version(training, expected_version)
     for key in ("title", "organiser", "start_date", "full_days", "half_days", "hours", "note"):
         if key in data:
             setattr(training, key, data[key])

@@ -176,7 +176,7 @@ def test_update_with_version(api_client, secretary_of, branch_and_members):
     changed = api_client.put(url, payload(branch, topic="修改后的主题", version=created["version"]), format="json")
     assert changed.status_code == 200 and changed.json()["topic"] == "修改后的主题"
     stale = api_client.put(url, payload(branch, topic="过期", version=created["version"]), format="json")
-    assert stale.status_code == 400 and "已被他人修改" in stale.json()["errors"]["non_field_errors"][0]
+    assert stale.status_code == 409 and "已被他人修改" in stale.json()["detail"]
 
 
 def test_attachment_upload_via_the_api(api_client, secretary_of, branch_and_members, settings):

@@ -7,8 +7,6 @@ import json
 import pytest
 from django.test import Client
 
-from tests.api.conftest import tree  # noqa: F401  (fixture)
-
 pytestmark = pytest.mark.django_db
 
 BAD_YEARS = ["-1", "0", "10000", "99999999999999999999", "2025.5", "abc"]
