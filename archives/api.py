@@ -20,6 +20,7 @@ from rest_framework.response import Response
 from branches.filters import within_subtree
 from branches.scoping import can_edit_org_unit, org_units_visible_to
 from branches.year_api import BRANCH_ID, WITHIN, YEAR, BranchYearViewSet, paginated
+from config.api import VersionedUpdateMixin
 
 from . import selectors, services, uploads
 from . import serializers as s
@@ -134,6 +135,7 @@ class DocumentFilter(django_filters.FilterSet):
     destroy=extend_schema(summary=_("从目录中删除（仅未合订、手工添加的文件）")),
 )
 class DocumentViewSet(
+    VersionedUpdateMixin,
     mixins.ListModelMixin,
     mixins.RetrieveModelMixin,
     mixins.DestroyModelMixin,
@@ -221,9 +223,10 @@ class DocumentViewSet(
         """Correct title, date, kind, pages or note; a filed record: pages and note only."""
         doc = self.get_object()
         _check_edit(request.user, doc.branch)
+        self.check_version(doc)
         data = s.DocumentUpdateSerializer(data=request.data, partial=True)
         data.is_valid(raise_exception=True)
-        services.document_update(doc, user=request.user, **data.validated_data)
+        services.document_update(doc, user=request.user, expected_version=self.expected_version, **data.validated_data)
         return Response(self.get_serializer(self.get_queryset().get(pk=doc.pk)).data)
 
     def perform_destroy(self, instance):

@@ -5,6 +5,8 @@ from django import forms
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from config.concurrency import VersionedForm
+
 from . import uploads
 from .models import Catalogue, Document, DocumentKind
 
@@ -72,7 +74,7 @@ class DocumentForm(forms.Form):
         _styled(self)
 
 
-class DocumentEditForm(forms.Form):
+class DocumentEditForm(VersionedForm):
     """Correct an entry of an unbound catalogue (a filed record: pages and note only)."""
 
     title = forms.CharField(label=_("文件名称"), max_length=200)

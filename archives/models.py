@@ -26,6 +26,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from branches.models import CommitteeTerm, OrgUnit, PartyGroup, TimeStampedModel, acting_user
+from config.concurrency import version_field
 
 
 class BoxKind(models.TextChoices):
@@ -227,6 +228,7 @@ class Document(TimeStampedModel):
     )
     created_by = acting_user(_("登记人"))
 
+    version = version_field()  # optimistic concurrency: config.concurrency
     class Meta:
         verbose_name = _("档案文件")
         verbose_name_plural = _("档案文件")

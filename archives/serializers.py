@@ -5,6 +5,12 @@ from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 from rest_framework import serializers
 
+from branches.models import OrgUnit, PartyGroup
+from branches.serializers import ScopedPrimaryKeyRelatedField
+from config.params import SMALLINT_MAX, year_bounds
+from members import scoping
+from members.models import Member
+
 from . import completeness as c
 from .models import Book, BoxKind, Catalogue, Document, DocumentKind
 
@@ -104,6 +110,7 @@ class DocumentSerializer(CatalogueEntrySerializer):
             "mime_type",
             "size",
             "download_url",
+            "version",
         ]
         read_only_fields = fields
 
@@ -122,14 +129,18 @@ class DocumentInputSerializer(serializers.Serializer):
 
     catalogue = serializers.IntegerField(label=_("目录ID"), required=False, allow_null=True, default=None)
     branch = serializers.IntegerField(label=_("党支部ID"), required=False, allow_null=True, default=None)
-    year = serializers.IntegerField(label=_("年度"), required=False, allow_null=True, default=None, min_value=2000)
+    year = serializers.IntegerField(
+        label=_("年度"), required=False, allow_null=True, default=None, min_value=2000, max_value=year_bounds()[1]
+    )
     term = serializers.IntegerField(label=_("任期ID"), required=False, allow_null=True, default=None)
     doc_kind = serializers.SlugRelatedField(
         label=_("文件类别代码"), slug_field="code", queryset=DocumentKind.objects.filter(is_active=True)
     )
     title = serializers.CharField(label=_("文件名称"), max_length=200)
     date = serializers.DateField(label=_("文件日期"))
-    pages = serializers.IntegerField(label=_("页数"), required=False, allow_null=True, default=None, min_value=1)
+    pages = serializers.IntegerField(
+        label=_("页数"), required=False, allow_null=True, default=None, min_value=1, max_value=SMALLINT_MAX
+    )
     note = serializers.CharField(label=_("备注"), max_length=200, required=False, allow_blank=True, default="")
     file = serializers.FileField(label=_("文件"), required=False, allow_null=True, default=None)
     addendum_reason = serializers.CharField(
@@ -154,7 +165,7 @@ class DocumentUpdateSerializer(serializers.Serializer):
     doc_kind = serializers.SlugRelatedField(
         label=_("文件类别代码"), slug_field="code", queryset=DocumentKind.objects.filter(is_active=True), required=False
     )
-    pages = serializers.IntegerField(label=_("页数"), required=False, min_value=1)
+    pages = serializers.IntegerField(label=_("页数"), required=False, min_value=1, max_value=SMALLINT_MAX)
     note = serializers.CharField(label=_("备注"), max_length=200, required=False, allow_blank=True)
 
 
@@ -169,6 +180,18 @@ class DocumentKindSerializer(serializers.ModelSerializer):
 
 
 class BookSerializer(serializers.ModelSerializer):
+    # references resolve only among what the user may see (one not-found answer otherwise)
+    branch = ScopedPrimaryKeyRelatedField(scope=scoping.branches_visible_to, queryset=OrgUnit.objects.all())
+    party_group = ScopedPrimaryKeyRelatedField(
+        scope=scoping.party_groups_visible_to, queryset=PartyGroup.objects.all(), required=False, allow_null=True
+    )
+    member = ScopedPrimaryKeyRelatedField(
+        scope=scoping.members_visible_to,
+        queryset=Member.objects.all(),
+        required=False,
+        allow_null=True,
+        not_found=scoping.MEMBER_NOT_FOUND,
+    )
     book_name = serializers.CharField(source="get_book_kind_display", read_only=True)
     owner_name = serializers.SerializerMethodField()
 

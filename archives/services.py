@@ -15,6 +15,8 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from branches.models import OrgUnit, PartyGroup
+from config.concurrency import claim_version
+from members import scoping
 from members.models import Member
 
 from . import filing, uploads
@@ -193,10 +195,12 @@ def document_update(
     pages: int | None = None,
     note: str | None = None,
     user=None,
+    expected_version: int | None = None,
 ) -> Document:
     """Correct an entry of an unbound catalogue. An entry filed from a record
     follows that record: only its page count and note can be changed here."""
     document, catalogue = _locked_document(document)
+    claim_version(document, expected_version)
     changes = {}
     if pages is not None:
         changes["pages"] = pages
@@ -221,7 +225,7 @@ def document_update(
     for field, value in changes.items():
         setattr(document, field, value.strip()[:200] if field == "title" else value)
     if changes:
-        document.save(update_fields=[*changes, "updated_at"])
+        document.save(update_fields=[*changes, "updated_at", "version"])
     return document
 
 
@@ -301,8 +305,10 @@ def _check_book_owner(err: _Errors, *, branch: OrgUnit, book_kind: str, party_gr
     if book_kind == K.STUDY_NOTES:
         if member is None:
             err.add("member", _("学习笔记本须选择党员。"))
-        elif member.branch_id != branch.pk or member.status not in Member.PARTY_STATUSES:
-            err.add("member", _("%(name)s不是本支部党员。") % {"name": member.name})
+        elif member.branch_id != branch.pk:
+            err.add("member", scoping.MEMBER_NOT_FOUND)
+        elif member.status not in Member.PARTY_STATUSES:
+            err.add("member", _("%(name)s是%(status)s，不是党员。") % {"name": member.name, "status": member.get_status_display()})
         elif member.join_date and member.join_date.year > year:
             err.add("member", _("%(name)s在%(year)s年尚未入党。") % {"name": member.name, "year": year})
 

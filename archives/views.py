@@ -21,6 +21,7 @@ from django.views.decorators.http import require_POST
 
 from branches.models import OrgUnit
 from branches.scoping import branches_visible_to, can_edit_org_unit, org_units_visible_to
+from config.params import page_year
 
 from . import forms, selectors, services, uploads
 from .models import TERM_BOXES, BoxKind, Catalogue, Document
@@ -57,10 +58,7 @@ def _visible_document(request, pk) -> Document:
 
 
 def _year(request) -> int:
-    try:
-        return int(request.GET.get("year") or timezone.localdate().year)
-    except ValueError:
-        return timezone.localdate().year
+    return page_year(request)
 
 
 def _years(today_year: int) -> list[int]:
@@ -324,10 +322,10 @@ def document_edit(request, pk):
         messages.error(request, _("目录已合订，文件不能修改；如需更正，请添加补充件。"))
         return redirect(box_url(catalogue))
     if request.method == "POST":
-        form = forms.DocumentEditForm(request.POST, document=document)
+        form = forms.DocumentEditForm(request.POST, document=document, version=document.version)
         if form.is_valid():
             try:
-                services.document_update(document, user=request.user, **form.cleaned_data)
+                services.document_update(document, user=request.user, **form.service_data())
             except ValidationError as exc:
                 _put_errors(form, exc)
             else:
@@ -336,7 +334,7 @@ def document_edit(request, pk):
         status = 400
     else:
         initial = {f: getattr(document, f) for f in ("title", "date", "doc_kind", "pages", "note")}
-        form = forms.DocumentEditForm(initial=initial, document=document)
+        form = forms.DocumentEditForm(initial=initial, document=document, version=document.version)
         status = 200
     return render(
         request,

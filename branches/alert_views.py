@@ -14,6 +14,8 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
 
+from config.params import filter_status
+
 from . import alerts
 from .models import Alert, AlertKind
 
@@ -69,7 +71,7 @@ def notification_list(request):
         "page": page,
         "query": query.urlencode(),
         "filter_kind": form.cleaned_data.get("kind", "") if form.is_valid() else "",
-    })
+    }, status=filter_status(form))
 
 
 def _back(request, default: str) -> str:

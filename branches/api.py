@@ -15,6 +15,8 @@ from rest_framework import mixins, permissions, viewsets
 from rest_framework.decorators import action
 from rest_framework.response import Response
 
+from config.api import VersionedUpdateMixin
+
 from . import alert_api, rules, scoping, services
 from .filters import BranchFilter, OrgUnitFilter, PartyGroupFilter, within_subtree
 from .models import CommitteeTerm, Election, ElectionCandidate, RoleTenure, RulePolicy, TermAdjustment
@@ -86,6 +88,7 @@ class ScopedViewSetMixin:
     partial_update=extend_schema(summary=_("修改党组织"), responses={200: OrgUnitSerializer, **WRITE_ERRORS}),
 )
 class OrgUnitViewSet(
+    VersionedUpdateMixin,
     ScopedViewSetMixin,
     mixins.ListModelMixin,
     mixins.RetrieveModelMixin,
@@ -111,7 +114,8 @@ class OrgUnitViewSet(
 
     def perform_update(self, serializer):
         serializer.instance = services.org_unit_update(
-            serializer.instance, actor=self.request.user, **serializer.validated_data
+            serializer.instance, actor=self.request.user, expected_version=self.expected_version,
+            **serializer.validated_data
         )
 
 
@@ -183,7 +187,7 @@ class BranchViewSet(viewsets.ReadOnlyModelViewSet):
     partial_update=extend_schema(summary=_("修改党小组"), responses={200: PartyGroupSerializer, **WRITE_ERRORS}),
     destroy=extend_schema(summary=_("撤销党小组"), responses={204: None, **WRITE_ERRORS}),
 )
-class PartyGroupViewSet(ScopedViewSetMixin, viewsets.ModelViewSet):
+class PartyGroupViewSet(VersionedUpdateMixin, ScopedViewSetMixin, viewsets.ModelViewSet):
     """党小组 of the branches in the user's scope."""
 
     http_method_names = [*ScopedViewSetMixin.http_method_names, "delete"]
@@ -219,6 +223,7 @@ class PartyGroupViewSet(ScopedViewSetMixin, viewsets.ModelViewSet):
             branch=group.branch,
             name=data.get("name", group.name),
             leader=data["leader"] if "leader" in data else group.leader,
+            expected_version=self.expected_version,
         )
         serializer.instance = self.get_queryset().get(pk=group.pk)
 

@@ -9,6 +9,8 @@ from django.forms.boundfield import BoundField
 from django.forms.models import fields_for_model
 from django.utils.translation import gettext_lazy as _
 
+from config.concurrency import VersionedForm
+
 from .models import CommitteeTerm, Election, ElectionCandidate, OrgUnit, PartyGroup, RoleTenure, TermAdjustment
 from .selectors import FULL_MEMBER, PARTY_STATUSES
 
@@ -98,7 +100,7 @@ class OrgUnitCreateForm(BootstrapForm):
     model_fields = ORG_UNIT_FIELDS
 
 
-class OrgUnitUpdateForm(BootstrapForm):
+class OrgUnitUpdateForm(VersionedForm, BootstrapForm):
     model = OrgUnit
     model_fields = (*ORG_UNIT_FIELDS, "is_active")
 
@@ -189,7 +191,7 @@ class TermAdjustmentForm(BootstrapForm):
     model_fields = ("kind", "approver", "approval_date", "document_no", "new_due_end_date", "reason")
 
 
-class PartyGroupForm(BootstrapForm):
+class PartyGroupForm(VersionedForm, BootstrapForm):
     model = PartyGroup
     model_fields = ("name", "leader")
 

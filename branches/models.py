@@ -11,6 +11,8 @@ from django.db.models.functions import Concat, Substr
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
+from config.concurrency import version_field
+
 
 class TimeStampedModel(models.Model):
     created_at = models.DateTimeField(_("创建时间"), auto_now_add=True)
@@ -75,6 +77,7 @@ class OrgUnit(TimeStampedModel):
     address = models.CharField(_("地址"), max_length=200, blank=True)
     is_active = models.BooleanField(_("有效"), default=True)
 
+    version = version_field()  # optimistic concurrency: config.concurrency
     history = HistoricalRecords()
 
     class Meta:
@@ -134,6 +137,7 @@ class PartyGroup(TimeStampedModel):
         related_name="led_groups",
     )
 
+    version = version_field()  # optimistic concurrency: config.concurrency
     history = HistoricalRecords()
 
     class Meta:

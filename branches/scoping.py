@@ -15,10 +15,17 @@ from operator import or_
 
 from django.contrib.auth import get_user_model
 from django.db.models import Q, QuerySet
+from django.utils.translation import gettext_lazy as _
 
 from .models import OrgUnit, PartyGroup, RoleAssignment
 
 Role = RoleAssignment.Role
+
+# THE answer to a reference (an id in a form or request body) that does not
+# exist or lies outside the actor's scope: the same words either way, naming
+# nobody, so ids cannot be walked to learn who is where.
+MEMBER_NOT_FOUND = _("未找到该党员，或不在您的管理范围内。")
+OBJECT_NOT_FOUND = _("未找到该对象，或不在您的管理范围内。")
 
 
 @dataclass(frozen=True)

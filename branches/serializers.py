@@ -20,10 +20,9 @@ class ScopedPrimaryKeyRelatedField(serializers.PrimaryKeyRelatedField):
     as "does not exist", with a Chinese message naming the field. `queryset`
     only names the model (for the schema); lookups always go through `scope`."""
 
-    def __init__(self, *, scope, not_found=None, **kwargs):
+    def __init__(self, *, scope, not_found=scoping.OBJECT_NOT_FOUND, **kwargs):
         self.scope = scope
-        if not_found:
-            kwargs.setdefault("error_messages", {})["does_not_exist"] = not_found
+        kwargs.setdefault("error_messages", {})["does_not_exist"] = not_found
         super().__init__(**kwargs)
 
     def get_queryset(self):
@@ -79,6 +78,7 @@ class OrgUnitSerializer(serializers.ModelSerializer):
         model = OrgUnit
         fields = [
             "id",
+            "version",
             "name",
             "kind",
             "kind_display",
@@ -297,6 +297,7 @@ class PartyGroupSerializer(serializers.ModelSerializer):
         model = PartyGroup
         fields = [
             "id",
+            "version",
             "branch",
             "branch_name",
             "name",

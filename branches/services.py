@@ -11,6 +11,7 @@ from django.db.models import ProtectedError, Q
 from django.utils.translation import gettext as _
 
 from config import hooks
+from config.concurrency import claim_version
 
 from . import rules, scoping
 from .models import (
@@ -80,12 +81,14 @@ SET_BY_SUPERIOR = {
 
 
 @transaction.atomic
-def org_unit_update(unit: OrgUnit, *, actor=None, **data) -> OrgUnit:
+def org_unit_update(unit: OrgUnit, *, actor=None, expected_version: int | None = None, **data) -> OrgUnit:
     """Edit a unit. `actor` (the user, None for a system caller) must edit the
     unit; its kind and whether it is active are decided by the committee above
-    it, as is a move under another parent — for every caller, page or API."""
+    it, as is a move under another parent — for every caller, page or API.
+    `expected_version`: the version the editor read (a stale one raises StaleEdit)."""
     unit = OrgUnit.objects.select_for_update().get(pk=unit.pk)
     require_edit(actor, unit)
+    claim_version(unit, expected_version)
     refused = {
         field: message
         for field, message in SET_BY_SUPERIOR.items()
@@ -231,7 +234,7 @@ def _check_may_be_elected(member, org_unit: OrgUnit, *, field: str, what) -> Non
     """Only 正式党员 of the branch may be elected or hold a committee seat:
     预备党员 have no right to elect or be elected (党章 第七条, SPEC §11)."""
     if member.branch_id != org_unit.pk:
-        raise ValidationError({field: _("%(what)s%(name)s不是本支部党员。") % {"what": what, "name": member.name}})
+        raise ValidationError({field: scoping.MEMBER_NOT_FOUND})  # names nobody outside the branch
     if member.status == PROBATIONARY_MEMBER:
         raise ValidationError(
             {field: _("%(name)s是预备党员，没有选举权和被选举权，不能作为%(what)s（党章第七条）。")
@@ -387,8 +390,20 @@ def term_adjustment_record(
 
 
 @transaction.atomic
-def party_group_save(*, group: PartyGroup | None = None, branch: OrgUnit, name: str, leader, actor=None) -> PartyGroup:
+def party_group_save(
+    *,
+    group: PartyGroup | None = None,
+    branch: OrgUnit,
+    name: str,
+    leader,
+    actor=None,
+    expected_version: int | None = None,
+) -> PartyGroup:
+    """Create a group, or change one (`expected_version`: the version the editor read)."""
     require_edit(actor, branch)
+    if group is not None:
+        group = PartyGroup.objects.select_for_update().get(pk=group.pk)
+        claim_version(group, expected_version)
     group = group or PartyGroup(branch=branch)
     group.name, group.leader = name, leader
     group.full_clean()

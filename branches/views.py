@@ -254,9 +254,11 @@ def org_unit_update(request, pk):
     unit = editable_unit(request, pk)
     initial = model_to_dict(unit, fields=forms.OrgUnitUpdateForm.model_fields)
     can_deactivate = unit.parent is not None and can_create_child_unit(request.user, unit.parent)
-    form = forms.OrgUnitUpdateForm(request.POST or None, initial=initial, can_deactivate=can_deactivate)
+    form = forms.OrgUnitUpdateForm(
+        request.POST or None, initial=initial, can_deactivate=can_deactivate, version=unit.version
+    )
     if request.method == "POST" and form.is_valid():
-        if forms.call_service(form, lambda: services.org_unit_update(unit, actor=request.user, **form.cleaned_data)):
+        if forms.call_service(form, lambda: services.org_unit_update(unit, actor=request.user, **form.service_data())):
             messages.success(request, _("已保存组织信息。"))
             return redirect(unit_url(unit))
     response = form_page(request, form, unit=unit, title=_("编辑组织信息"))
@@ -390,10 +392,12 @@ def party_group_edit(request, pk, group_pk=None):
     unit = editable_unit(request, pk, branch_only=True)
     group = get_object_or_404(PartyGroup, pk=group_pk, branch=unit) if group_pk else None
     initial = {"name": group.name, "leader": group.leader_id} if group else {}
-    form = forms.PartyGroupForm(request.POST or None, branch=unit, initial=initial)
+    form = forms.PartyGroupForm(
+        request.POST or None, branch=unit, initial=initial, version=group.version if group else None
+    )
     if request.method == "POST" and form.is_valid():
         saved = forms.call_service(
-            form, lambda: services.party_group_save(group=group, branch=unit, actor=request.user, **form.cleaned_data)
+            form, lambda: services.party_group_save(group=group, branch=unit, actor=request.user, **form.service_data())
         )
         if saved:
             messages.success(request, _("已保存党小组“%(name)s”。") % {"name": saved.name})

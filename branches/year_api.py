@@ -6,7 +6,6 @@ the whole page, and one branch in detail."""
 from abc import ABC, abstractmethod
 
 from django.http import Http404
-from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from drf_spectacular.types import OpenApiTypes
@@ -14,7 +13,7 @@ from drf_spectacular.utils import OpenApiParameter, inline_serializer
 from rest_framework import serializers, viewsets
 from rest_framework.response import Response
 
-from config.api import Pagination
+from config.api import Pagination, query_year
 
 from .filters import within_subtree
 from .scoping import branches_visible_to
@@ -25,12 +24,7 @@ BRANCH_ID = OpenApiParameter("id", OpenApiTypes.INT, OpenApiParameter.PATH, desc
 
 
 def year_from(request) -> int:
-    raw = request.query_params.get("year")
-    if raw in (None, ""):
-        return timezone.localdate().year
-    if not raw.isdigit() or not 2000 <= int(raw) <= 2100:
-        raise serializers.ValidationError({"year": [_("年份无效。")]})
-    return int(raw)
+    return query_year(request)
 
 
 def paginated(name: str, serializer) -> serializers.Serializer:

@@ -11,6 +11,8 @@ admin.site.site_header = "党支部标准化管理平台 · 系统管理"
 admin.site.site_title = "党支部标准化管理平台"
 admin.site.index_title = "系统管理"
 
+handler400 = "config.errors.bad_request"
+
 urlpatterns = [
     path("accounts/login/", auth_views.LoginView.as_view(template_name="accounts/login.html"), name="login"),
     path("accounts/logout/", auth_views.LogoutView.as_view(), name="logout"),

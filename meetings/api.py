@@ -17,6 +17,8 @@ from rest_framework.response import Response
 from branches.filters import within_subtree
 from branches.scoping import branches_visible_to, can_edit_org_unit, org_units_visible_to
 from branches.year_api import BRANCH_ID, WITHIN, YEAR, BranchYearViewSet, paginated
+from config.api import VersionedUpdateMixin
+from config.params import YearFilter
 
 from . import selectors, services
 from . import serializers as s
@@ -39,7 +41,7 @@ class MeetingFilter(django_filters.FilterSet):
     kind = django_filters.ChoiceFilter(field_name="kinds__kind", choices=Meeting.Kind.choices, label=_("计入类型"))
     date_after = django_filters.DateFilter(field_name="date", lookup_expr="gte", label=_("日期起"))
     date_before = django_filters.DateFilter(field_name="date", lookup_expr="lte", label=_("日期止"))
-    year = django_filters.NumberFilter(field_name="date__year", label=_("年份"))
+    year = YearFilter(field_name="date__year", label=_("年份"))
     quorum_met = django_filters.BooleanFilter(label=_("达到法定人数"))
     party_group = django_filters.NumberFilter(field_name="party_group_id", label=_("党小组ID"))
 
@@ -51,7 +53,9 @@ class MeetingFilter(django_filters.FilterSet):
         return within_subtree(queryset, self.request, value, path_field="branch__path")
 
 
-class MeetingViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.GenericViewSet):
+class MeetingViewSet(
+    VersionedUpdateMixin, mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.GenericViewSet
+):
     """Meetings of the branches the user may see, with attendance."""
 
     filterset_class = MeetingFilter
@@ -83,16 +87,18 @@ class MeetingViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.
     @extend_schema(request=s.MeetingInputSerializer, responses=s.MeetingDetailSerializer)
     def update(self, request, pk=None):
         """Replace a meeting record (the previous state stays in its history).
-        Send the `version` you read to be told when someone else edited it meanwhile."""
+        The `version` you read is required (body or If-Match): a stale one is a 409."""
         meeting = self.get_object()
         if not can_edit_org_unit(request.user, meeting.branch):
             raise PermissionDenied
+        self.check_version(meeting)
         data = s.MeetingInputSerializer(data=request.data)
         data.is_valid(raise_exception=True)
         if data.validated_data["branch"] != meeting.branch_id:
             raise serializers.ValidationError({"branch": [_("不能把会议记录移到其他党支部。")]})
         services.meeting_update(
-            meeting, user=request.user, actor=request.user, expected_version=data.validated_data["version"], data=data.to_input()
+            meeting, user=request.user, actor=request.user, expected_version=self.expected_version,
+            data=data.to_input(),
         )
         meeting = selectors.meeting_detail(Meeting.objects.all()).get(pk=meeting.pk)
         return Response(s.MeetingDetailSerializer(meeting, context={"request": request}).data)

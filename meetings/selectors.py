@@ -7,7 +7,7 @@ from collections import defaultdict
 from datetime import date
 from decimal import Decimal
 
-from django.db.models import Count, Max, Min, Prefetch, Q, QuerySet, Sum
+from django.db.models import Count, F, Max, Min, Prefetch, Q, QuerySet, Sum
 from django.utils import timezone
 
 from branches.models import CommitteeTerm, OrgUnit, PartyGroup, RoleTenure, RulePolicy
@@ -256,13 +256,23 @@ def evaluation_ungraded(meeting) -> list[Member]:
 # ---------------------------------------------------------------- facts for other apps
 
 
+def _credited_attendance():
+    """The attendance rows whose study hours count: 学时 come from the meetings
+    one attends as a member of the branch (SPEC §3). Absent rows never count;
+    a 列席 row counts only at a meeting of the member's own branch, so sitting
+    in elsewhere (or being listed as 列席 by another branch) credits nothing."""
+    return Attendance.objects.exclude(status=Attendance.Status.ABSENT).exclude(
+        Q(status=Attendance.Status.OBSERVER) & ~Q(meeting__branch_id=F("member__branch_id"))
+    )
+
+
 def study_hours_by_member(member_ids, year: int) -> dict[int, Decimal]:
     """Study hours credited by meetings, per member, for a year (one query)."""
     start, end = _year_range(year)
     return {
         row["member_id"]: row["hours"]
-        for row in Attendance.objects.filter(member_id__in=list(member_ids), meeting__date__range=(start, end))
-        .exclude(status=Attendance.Status.ABSENT)
+        for row in _credited_attendance()
+        .filter(member_id__in=list(member_ids), meeting__date__range=(start, end))
         .values("member_id")
         .annotate(hours=Sum("study_hours"))
     }
@@ -284,8 +294,8 @@ def study_hours_of_branch_members(branch_ids, year: int) -> dict[int, Decimal]:
     start, end = _year_range(year)
     return {
         row["member_id"]: row["hours"]
-        for row in Attendance.objects.filter(member__branch_id__in=list(branch_ids), meeting__date__range=(start, end))
-        .exclude(status=Attendance.Status.ABSENT)
+        for row in _credited_attendance()
+        .filter(member__branch_id__in=list(branch_ids), meeting__date__range=(start, end))
         .values("member_id")
         .annotate(hours=Sum("study_hours"))
     }

@@ -22,6 +22,8 @@ from branches.models import OrgUnit, PartyGroup
 from branches.selectors import committee_on
 from branches.services import require_edit
 from config import hooks, uploads
+from config.concurrency import claim_version
+from members import scoping
 from members.models import Member
 
 from . import compliance, selectors
@@ -65,7 +67,8 @@ class AbsenceIn:
 
 @dataclass(frozen=True)
 class ObserverIn:
-    """A 列席 person: a member (of any branch, or of this one but not due) or just a name."""
+    """A 列席 person: a member the actor may see (of this branch but not due,
+    or of another branch in the actor's scope) or just a name."""
 
     name: str = ""
     member_id: int | None = None
@@ -167,6 +170,12 @@ def _aware(held_at) -> datetime:
     return held_at
 
 
+def _referable_members(user):
+    """The members a write may reference: those the acting user can see (a
+    system write without a user, such as the demo, sees everyone)."""
+    return Member.objects.all() if user is None else scoping.members_visible_to(user)
+
+
 def _not_due_message(member: Member, branch: OrgUnit, form: str, day: date) -> str:
     if member.branch_id != branch.pk:
         return _("%(name)s不是本支部党员，不能登记为出席或缺席；如到会，请作为列席人员登记。") % {"name": member.name}
@@ -217,8 +226,10 @@ def _prepare(
     attachments=(),
     attachment_kind: str = Attachment.Kind.PHOTO,
     previous_rows=(),
+    user=None,
 ) -> _Prepared:
-    """Validate everything and build the unsaved rows. Raises before any write."""
+    """Validate everything and build the unsaved rows. Raises before any write.
+    Member ids outside the branch resolve only among those `user` may see."""
     err = _Errors()
     if not branch.is_branch:
         raise ValidationError({"branch": [_("只能为党支部登记会议。")]})
@@ -272,14 +283,14 @@ def _prepare(
         | {pk for pk in (host_id, recorder_id, lecturer_id) if pk}
     )
     unknown = referenced - expected.keys() - party.keys()
-    others = {m.pk: m for m in Member.objects.filter(pk__in=unknown)} if unknown else {}
+    others = {m.pk: m for m in _referable_members(user).filter(pk__in=unknown)} if unknown else {}
     people = {**others, **party, **expected}
 
     def check_due(member_id) -> bool:
         if member_id in expected:
             return True
         member = people.get(member_id)
-        err.add("attendance", _not_due_message(member, branch, form, day) if member else _("所选党员不存在。"))
+        err.add("attendance", _not_due_message(member, branch, form, day) if member else scoping.MEMBER_NOT_FOUND)
         return False
 
     absent: dict[int, AbsenceIn] = {}
@@ -331,7 +342,7 @@ def _prepare(
         if o.member_id:
             member = people.get(o.member_id)
             if member is None:
-                err.add("observers", _("所选列席人员不存在。"))
+                err.add("observers", scoping.MEMBER_NOT_FOUND)
                 continue
             if o.member_id in expected:
                 err.add(
@@ -353,7 +364,9 @@ def _prepare(
                 name=name[:50],
                 status=Status.OBSERVER,
                 note=(o.note or "")[:200],
-                study_hours=hours if o.member_id else Decimal("0"),
+                # 学时 come from the meetings one attends as a member of the branch
+                # (SPEC §3): a member of another branch sitting in earns none here
+                study_hours=hours if o.member_id and member.branch_id == branch.pk else Decimal("0"),
             )
         )
     seen_observers = [r.member_id for r in observer_rows if r.member_id]
@@ -534,7 +547,8 @@ def meeting_record(
     edit the branch; `user` is recorded as who logged it."""
     require_edit(actor, branch)
     data = data or MeetingIn.of(**fields)
-    prepared = _prepare(branch=branch, meeting=Meeting(created_by=user), **data.fields())
+    # references to other members resolve within what the acting user sees
+    prepared = _prepare(branch=branch, meeting=Meeting(created_by=user), user=actor or user, **data.fields())
     prepared.meeting.save()
     _write_children(prepared, user=user)
     _file_in_archive(prepared.meeting, prepared.kinds, user=user, new=True)
@@ -550,14 +564,14 @@ def meeting_update(
     history. `expected_version` (from the form) rejects a stale edit."""
     meeting = Meeting.objects.select_for_update().select_related("branch").get(pk=meeting.pk)
     require_edit(actor, meeting.branch)
-    if expected_version is not None and expected_version != meeting.version:
-        raise ValidationError(_("该会议记录已被他人修改，请刷新页面后重新编辑。"))
+    claim_version(meeting, expected_version)
     hooks.check("archive.assert_editable", meeting)  # a meeting in a bound (合订) catalogue is frozen
     previous_rows = list(meeting.attendance.select_related("member"))
     kinds_before = list(meeting.kinds.values_list("kind", flat=True))
     data = data or MeetingIn.of(**fields)
-    prepared = _prepare(branch=meeting.branch, meeting=meeting, previous_rows=previous_rows, **data.fields())
-    meeting.version += 1
+    prepared = _prepare(branch=meeting.branch, meeting=meeting, previous_rows=previous_rows, user=actor or user,
+        **data.fields(),
+    )
     meeting.save()
     meeting.attendance.all().delete()
     meeting.resolutions.all().delete()
@@ -655,7 +669,7 @@ def evaluation_grades_set(
     for pk, grade in grades.items():
         member = members.get(pk)
         if member is None or member.branch_id != meeting.branch_id:
-            err.add("grades", _("%(name)s不是本支部党员。") % {"name": member.name if member else pk})
+            err.add("grades", scoping.MEMBER_NOT_FOUND)
         elif member.status == Member.Status.PROBATIONARY or (
             member.status == Member.Status.FULL and not selectors.is_voting_on(member, meeting.date)
         ):
@@ -689,11 +703,16 @@ def evaluation_grades_set(
 
 
 def _branch_party_member(branch: OrgUnit, member_id, field: str, err: _Errors) -> Member | None:
-    member = Member.objects.filter(pk=member_id).first() if member_id else None
-    if member is None:
+    """The member `member_id` among the branch's own (the caller has checked the
+    branch is the actor's); any other id gets the uniform not-found message."""
+    if not member_id:
         err.add(field, _("请选择党员。"))
-    elif member.branch_id != branch.pk or member.status not in Member.PARTY_STATUSES:
-        err.add(field, _("%(name)s不是本支部党员。") % {"name": member.name})
+        return None
+    member = Member.objects.filter(pk=member_id, branch=branch).first()
+    if member is None:
+        err.add(field, scoping.MEMBER_NOT_FOUND)
+    elif member.status not in Member.PARTY_STATUSES:
+        err.add(field, _("%(name)s是%(status)s，不是党员。") % {"name": member.name, "status": member.get_status_display()})
         member = None
     return member
 

@@ -33,6 +33,7 @@ from branches.scoping import (
 )
 from branches.selectors import committee_in_office, committee_on
 from config import hooks
+from config.params import filter_status, page_id, page_year
 
 from . import compliance as c
 from . import forms, selectors, services
@@ -56,7 +57,7 @@ STATUS_SHORT = {
 
 
 def _visible_branch(request, pk) -> OrgUnit:
-    return get_object_or_404(branches_visible_to(request.user), pk=pk)
+    return get_object_or_404(branches_visible_to(request.user), pk=page_id(pk, "branch"))
 
 
 def _editable_branch(request, pk) -> OrgUnit:
@@ -104,10 +105,7 @@ def _put_errors(form, exc: ValidationError, extra_fields=()) -> None:
 
 
 def _year_param(request) -> int:
-    try:
-        return int(request.GET.get("year") or timezone.localdate().year)
-    except ValueError:
-        return timezone.localdate().year
+    return page_year(request)
 
 
 # ---------------------------------------------------------------- logging form
@@ -365,6 +363,7 @@ def meeting_list(request):
             "can_create": _can_log_somewhere(request),
             "query": query.urlencode(),
         },
+        status=filter_status(form),
     )
 
 
@@ -586,9 +585,9 @@ def _record_list(request, *, model, template, create_url_name):
     if request.GET.get("branch"):
         branch = _visible_branch(request, request.GET["branch"])
         qs = qs.filter(branch=branch)
-    year = request.GET.get("year")
-    if year and year.isdigit():
-        qs = qs.filter(date__year=int(year))
+    year = page_year(request, default=0) or None
+    if year:
+        qs = qs.filter(date__year=year)
     page = Paginator(qs.order_by("-date", "-id"), 50).get_page(request.GET.get("page"))
     return render(
         request,

@@ -7,6 +7,7 @@ from django.utils.translation import gettext_lazy as _
 
 from branches.forms import BootstrapForm, DateInput
 from branches.models import OrgUnit, PartyGroup
+from config.concurrency import VersionedForm
 
 from .models import DevelopmentStep, ImportRun, InactivityHandling, Member, Training, Transfer
 
@@ -54,7 +55,7 @@ class MemberCreateForm(MemberFormBase):
         self.fields["id_number"].help_text = _("18位，末位可为X；保存后只显示脱敏号码。")
 
 
-class MemberUpdateForm(MemberFormBase):
+class MemberUpdateForm(VersionedForm, MemberFormBase):
     """Status changes have their own form (history); moving a member to another
     branch is a transfer (组织关系转接), not an edit."""
 
@@ -237,7 +238,7 @@ class DuesSheetForm(BootstrapForm):
 # --------------------------------------------------------------------------- 学时
 
 
-class TrainingForm(BootstrapForm):
+class TrainingForm(VersionedForm, BootstrapForm):
     model = Training
     model_fields = ("title", "organiser", "start_date", "full_days", "half_days", "hours", "note")
 
@@ -259,7 +260,7 @@ class TrainingForm(BootstrapForm):
 # --------------------------------------------------------------------------- 发展党员
 
 
-class DevelopmentStepForm(BootstrapForm):
+class DevelopmentStepForm(VersionedForm, BootstrapForm):
     """One step; the fields that do not apply to it are removed."""
 
     model = DevelopmentStep

@@ -14,6 +14,7 @@ from simple_history.models import HistoricalRecords
 
 from branches.models import OrgUnit, TimeStampedModel, acting_user
 from branches.rules import whole_years
+from config.concurrency import version_field
 
 from . import idnumbers, pipeline, rules
 
@@ -87,6 +88,7 @@ class Member(TimeStampedModel):
         related_name="member",
     )
 
+    version = version_field()  # optimistic concurrency: config.concurrency
     history = HistoricalRecords(excluded_fields=["id_number_encrypted"])
 
     class Meta:
@@ -294,6 +296,7 @@ class DuesMonth(TimeStampedModel):
     note = models.CharField(_("备注"), max_length=200, blank=True)
     recorded_by = acting_user(_("登记人"))
 
+    version = version_field()  # optimistic concurrency: config.concurrency
     history = HistoricalRecords(excluded_fields=["updated_at"])
 
     class Meta:
@@ -359,6 +362,7 @@ class Training(TimeStampedModel):
     )
     recorded_by = acting_user(_("登记人"))
 
+    version = version_field()  # optimistic concurrency: config.concurrency
     history = HistoricalRecords(excluded_fields=["updated_at"])
 
     class Meta:
@@ -413,6 +417,7 @@ class DevelopmentStep(TimeStampedModel):
     note = models.TextField(_("备注"), blank=True)
     recorded_by = acting_user(_("登记人"))
 
+    version = version_field()  # optimistic concurrency: config.concurrency
     history = HistoricalRecords(excluded_fields=["updated_at"])
 
     class Meta:

@@ -15,6 +15,8 @@ from django.db.models import Q
 
 from branches.models import OrgUnit, RoleAssignment
 from branches.scoping import (  # noqa: F401 — the org scoping, re-exported: one import for the members app
+    MEMBER_NOT_FOUND,
+    OBJECT_NOT_FOUND,
     Scope,
     branches_visible_to,
     can_create_child_unit,

@@ -49,6 +49,7 @@ class MemberSerializer(serializers.ModelSerializer):
         model = Member
         fields = [
             "id",
+            "version",
             "name",
             "gender",
             "gender_display",
@@ -171,7 +172,8 @@ class DuesMonthSerializer(serializers.ModelSerializer):
     class Meta:
         model = DuesMonth
         fields = [
-            "id", "member", "member_name", "branch", "branch_name", "month", "base_pay", "percent", "amount_due",
+            "id",
+            "version", "member", "member_name", "branch", "branch_name", "month", "base_pay", "percent", "amount_due",
             "fixed_amount", "paid_in_full", "amount_paid", "extra", "exempt", "paid_on", "receipt_no", "note",
             "settled", "created_at", "updated_at",
         ]
@@ -232,7 +234,7 @@ class TrainingSerializer(serializers.ModelSerializer):
 
     class Meta:
         model = Training
-        fields = ["id", "branch", "title", "organiser", "start_date", "full_days", "half_days", "hours",
+        fields = ["id", "version", "branch", "title", "organiser", "start_date", "full_days", "half_days", "hours",
                   "credited_hours", "note", "participants", "created_at", "updated_at"]
         read_only_fields = ["credited_hours", "created_at", "updated_at"]
 
@@ -252,7 +254,7 @@ class DevelopmentStepSerializer(serializers.ModelSerializer):
 
     class Meta:
         model = DevelopmentStep
-        fields = ["id", "member", "member_name", "step", "step_display", "stage", "date", "document", "responsible",
+        fields = ["id", "version", "member", "member_name", "step", "step_display", "stage", "date", "document", "responsible",
                   "people", "hours", "extension_months", "note", "created_at", "updated_at"]
         read_only_fields = ["created_at", "updated_at"]
 

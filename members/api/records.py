@@ -23,7 +23,8 @@ from rest_framework.parsers import FormParser, JSONParser, MultiPartParser
 from rest_framework.response import Response
 
 from branches.api import ERRORS, READ_ERRORS, WRITE_ERRORS, ScopedViewSetMixin
-from config.api import django_errors_to_drf
+from config.api import VersionedUpdateMixin, django_errors_to_drf, query_year
+from config.params import YearFilter
 from members import scoping
 
 from .. import excel, selectors, services
@@ -112,7 +113,7 @@ def call(fn, *args, **kwargs):
 class DuesFilter(filters.FilterSet):
     member = filters.NumberFilter(field_name="member_id", label=gettext_lazy("党员ID"))
     branch = filters.NumberFilter(field_name="branch_id", label=gettext_lazy("收缴党支部ID"))
-    year = filters.NumberFilter(field_name="month__year", label=gettext_lazy("年度"))
+    year = YearFilter(field_name="month__year", label=gettext_lazy("年度"))
     month = filters.DateFilter(
         field_name="month", input_formats=["%Y-%m", "%Y-%m-%d"], label=gettext_lazy("月份（2026-03）")
     )
@@ -140,6 +141,7 @@ class DuesFilter(filters.FilterSet):
     ),
 )
 class DuesMonthViewSet(
+    VersionedUpdateMixin,
     ScopedViewSetMixin,
     ListOfRowsMixin,
     mixins.ListModelMixin,
@@ -187,6 +189,7 @@ class DuesMonthViewSet(
             member=row.member,
             month=row.month,
             user=self.request.user,
+            expected_version=self.expected_version,
             **{**current, **data},
         )
 
@@ -266,7 +269,7 @@ class StudyHoursViewSet(SelectorListViewSet):
     serializer_class = StudyHoursSerializer
 
     def list(self, request):
-        year = int_param(request, "year", today().year)
+        year = query_year(request)
         rows = [r for rs in selectors.study_hours(visible_branch_ids(request), year, on=today()).values() for r in rs]
         if bool_param(request, "short"):
             rows = [r for r in rows if r.is_short]
@@ -275,7 +278,7 @@ class StudyHoursViewSet(SelectorListViewSet):
 
 class TrainingFilter(filters.FilterSet):
     branch = filters.NumberFilter(field_name="branch_id", label=gettext_lazy("党支部ID"))
-    year = filters.NumberFilter(field_name="start_date__year", label=gettext_lazy("年度"))
+    year = YearFilter(field_name="start_date__year", label=gettext_lazy("年度"))
     member = filters.NumberFilter(field_name="participants", label=gettext_lazy("参训党员ID"))
 
     class Meta:
@@ -298,7 +301,7 @@ class TrainingFilter(filters.FilterSet):
         summary=gettext_lazy("删除培训记录"), responses={204: None, 403: ERRORS[403], 404: ERRORS[404]}
     ),
 )
-class TrainingViewSet(ScopedViewSetMixin, viewsets.ModelViewSet):
+class TrainingViewSet(VersionedUpdateMixin, ScopedViewSetMixin, viewsets.ModelViewSet):
     serializer_class = TrainingSerializer
     filterset_class = TrainingFilter
     http_method_names = ["get", "post", "patch", "delete", "head", "options"]
@@ -322,7 +325,9 @@ class TrainingViewSet(ScopedViewSetMixin, viewsets.ModelViewSet):
         data = dict(serializer.validated_data)
         if data.pop("branch", serializer.instance.branch) != serializer.instance.branch:
             raise ApiValidationError({"branch": [_("培训记录的党支部不能修改。")]})
-        serializer.instance = call(services.training_update, serializer.instance, **data)
+        serializer.instance = call(
+            services.training_update, serializer.instance, expected_version=self.expected_version, **data
+        )
 
     def perform_destroy(self, instance):
         services.training_delete(instance)
@@ -359,6 +364,7 @@ class DevelopmentStepFilter(filters.FilterSet):
     ),
 )
 class DevelopmentStepViewSet(
+    VersionedUpdateMixin,
     ScopedViewSetMixin,
     mixins.ListModelMixin,
     mixins.RetrieveModelMixin,
@@ -391,7 +397,11 @@ class DevelopmentStepViewSet(
             raise ApiValidationError({"member": [_("不能修改步骤所属的人员。")]})
         data.pop("step", None)
         serializer.instance = call(
-            services.development_step_update, serializer.instance, user=self.request.user, **data
+            services.development_step_update,
+            serializer.instance,
+            user=self.request.user,
+            expected_version=self.expected_version,
+            **data,
         )
 
 

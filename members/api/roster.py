@@ -13,6 +13,7 @@ from rest_framework.exceptions import PermissionDenied
 from rest_framework.response import Response
 
 from branches.api import ERRORS, READ_ERRORS, WRITE_ERRORS, ScopedViewSetMixin
+from config.api import VersionedUpdateMixin
 from members import scoping
 
 from .. import pipeline, selectors, services
@@ -35,6 +36,7 @@ from ..serializers import IdNumberSerializer, MemberSerializer, StatusChangeSeri
     ),
 )
 class MemberViewSet(
+    VersionedUpdateMixin,
     ScopedViewSetMixin,
     mixins.ListModelMixin,
     mixins.RetrieveModelMixin,
@@ -60,7 +62,10 @@ class MemberViewSet(
 
     def perform_update(self, serializer):
         serializer.instance = services.member_update(
-            serializer.instance, user=self.request.user, **serializer.validated_data
+            serializer.instance,
+            user=self.request.user,
+            expected_version=self.expected_version,
+            **serializer.validated_data,
         )
 
     @extend_schema(

@@ -13,6 +13,8 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from config.concurrency import claim_version
+
 from .. import pipeline
 from ..conf import DevelopmentPolicy
 from ..models import DevelopmentStep, Member
@@ -157,10 +159,13 @@ def development_step_record(
 
 
 @transaction.atomic
-def development_step_update(record: DevelopmentStep, *, user=None, people=None, **data) -> DevelopmentStep:
+def development_step_update(
+    record: DevelopmentStep, *, user=None, people=None, expected_version: int | None = None, **data
+) -> DevelopmentStep:
     """Correct a recorded step (date, document, people, hours, extension). The
     date must stay between its neighbours; the roster date follows."""
     record = DevelopmentStep.objects.select_for_update().select_related("member").get(pk=record.pk)
+    claim_version(record, expected_version)
     archive.development_step_assert_editable(record)
     member = record.member
     definition = record.definition

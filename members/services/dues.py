@@ -13,6 +13,8 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from branches.models import OrgUnit
+from config.concurrency import claim_version
+from members import scoping
 
 from .. import rules
 from ..models import DuesMonth, DuesRate, Member
@@ -64,6 +66,20 @@ def dues_month_check(member: Member, month: date) -> None:
         )
 
 
+LEDGER_FIELDS = (
+    "base_pay",
+    "percent",
+    "amount_due",
+    "amount_paid",
+    "extra",
+    "exempt",
+    "paid_on",
+    "receipt_no",
+    "note",
+    "recorded_by",
+)
+
+
 @transaction.atomic
 def dues_month_record(
     *,
@@ -81,6 +97,7 @@ def dues_month_record(
     user=None,
     rates: list[rules.RateRow] | None = None,
     file: bool = True,
+    expected_version: int | None = None,
 ) -> DuesMonth:
     """Record (or correct) one member's month of the ledger.
 
@@ -89,7 +106,9 @@ def dues_month_record(
     amount (`fixed_amount` where the standard is a range). `paid_in_full`
     means the amount due was paid; `amount_paid` states another amount.
     The branch's month is filed in the archive (`file=False` when the caller
-    files it once for many rows)."""
+    files it once for many rows). Correcting a month the editor read passes
+    `expected_version` (a stale one raises StaleEdit); only the fields that
+    change are written."""
     errors: dict[str, list[str]] = {}
     month = rules.month_start(month)
     dues_month_check(member, month)
@@ -127,6 +146,9 @@ def dues_month_record(
     row = DuesMonth.objects.select_for_update().filter(member=member, month=month).first()
     if row is None:
         row = DuesMonth(member=member, month=month, branch_id=member.branch_id)
+    else:
+        claim_version(row, expected_version)
+    before = {f: getattr(row, f) for f in LEDGER_FIELDS}
     row.base_pay = None if exempt else base
     row.percent = percent
     row.amount_due = due
@@ -138,7 +160,12 @@ def dues_month_record(
     row.note = note or ""
     row.recorded_by = user if getattr(user, "is_authenticated", False) else None
     row.full_clean(exclude=["member", "branch", "recorded_by"], validate_unique=False, validate_constraints=False)
-    row.save()
+    if row.pk is None:
+        row.save()
+    else:
+        # never write back fields this correction did not change (a concurrent edit of them stands)
+        changed = [f for f in LEDGER_FIELDS if getattr(row, f) != before[f]]
+        row.save(update_fields=[*changed, "version", "updated_at"])
     if file:
         archive.dues_month_file(member.branch, month, user=user)
     return row
@@ -186,7 +213,7 @@ def dues_month_record_many(
     saved: list[DuesMonth] = []
     for row in rows:
         if row.member.branch_id != branch.pk:
-            errors[f"{row.member.pk}.member"] = [_("%(name)s不是本支部党员。") % {"name": row.member.name}]
+            errors[f"{row.member.pk}.member"] = [str(scoping.MEMBER_NOT_FOUND)]
             continue
         if row.is_blank:
             continue

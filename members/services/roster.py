@@ -7,6 +7,8 @@ from django.db import IntegrityError, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from config.concurrency import claim_version
+
 from .. import idnumbers
 from ..models import IdNumberAccess, Member, MemberStatusChange
 
@@ -62,9 +64,13 @@ def member_create(*, user=None, status: str = Member.Status.FULL, id_number: str
 
 
 @transaction.atomic
-def member_update(member: Member, *, user=None, id_number: str | None = None, **data) -> Member:
-    """Update roster fields. Status changes go through member_change_status (history)."""
+def member_update(
+    member: Member, *, user=None, id_number: str | None = None, expected_version: int | None = None, **data
+) -> Member:
+    """Update roster fields. Status changes go through member_change_status (history).
+    `expected_version`: the version the editor read (a stale one raises StaleEdit)."""
     member = Member.objects.select_for_update().get(pk=member.pk)
+    claim_version(member, expected_version)
     for key, value in data.items():
         if key in MEMBER_FIELDS:
             setattr(member, key, value)
@@ -78,6 +84,7 @@ def member_change_status(member: Member, *, to_status: str, date: date, reason: 
     member = Member.objects.select_for_update().get(pk=member.pk)
     if to_status == member.status:
         raise ValidationError({"to_status": _("新状态与当前状态相同。")})
+    claim_version(member, None)  # an edit form opened before the change is now stale
     if date > timezone.localdate():
         raise ValidationError({"date": _("变动日期不能晚于今天。")})
     last = member.status_changes.order_by("-date", "-id").values_list("date", flat=True).first()

@@ -12,6 +12,8 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from branches.models import OrgUnit
+from config.concurrency import claim_version
+from members import scoping
 
 from .. import rules
 from ..conf import StudyPolicy
@@ -36,9 +38,10 @@ def _check(
     people = list(participants)
     if not people:
         errors["participants"] = [_("请至少选择一名参训人员。")]
-    outsiders = [m.name for m in people if m.branch_id != branch.pk or m.status in Member.LEFT_STATUSES]
-    if outsiders:
-        errors["participants"] = [_("以下人员不是本支部在册人员：%(names)s。") % {"names": "、".join(outsiders)}]
+    if any(m.branch_id != branch.pk for m in people):
+        errors["participants"] = [str(scoping.MEMBER_NOT_FOUND)]
+    elif left := [m.name for m in people if m.status in Member.LEFT_STATUSES]:
+        errors["participants"] = [_("以下人员不是本支部在册人员：%(names)s。") % {"names": "、".join(left)}]
     if errors:
         raise ValidationError(errors)
     return credited, people
@@ -85,8 +88,11 @@ def training_record(
 
 
 @transaction.atomic
-def training_update(training: Training, *, participants=None, **data) -> Training:
+def training_update(
+    training: Training, *, participants=None, expected_version: int | None = None, **data
+) -> Training:
     training = Training.objects.select_for_update().get(pk=training.pk)
+    claim_version(training, expected_version)
     for key in ("title", "organiser", "start_date", "full_days", "half_days", "hours", "note"):
         if key in data:
             setattr(training, key, data[key])

@@ -10,6 +10,7 @@ from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy as _lazy
 
 from branches.models import OrgUnit
 
@@ -18,6 +19,8 @@ from ..conf import TransferPolicy
 from ..models import Member, Transfer
 from . import archive
 from .roster import member_change_status, member_create, member_update
+
+ID_NUMBER_TAKEN = _lazy("该身份证号已在系统中登记，不能按系统外来信转入；请核对号码，或联系上级党组织办理系统内转接。")
 
 
 def _validity(validity_days: int | None, same_city: bool, policy: TransferPolicy) -> int:
@@ -245,16 +248,8 @@ def transfer_in_register(
             raise ValidationError({"id_number": exc.messages}) from None
         returning = Member.objects.filter(id_number_digest=digest).first()
         if returning is not None and returning.status != Member.Status.TRANSFERRED_OUT:
-            raise ValidationError(
-                {
-                    "id_number": _("该身份证号已登记在%(branch)s的%(name)s名下（%(status)s）。")
-                    % {
-                        "branch": returning.branch.name,
-                        "name": returning.name,
-                        "status": returning.get_status_display(),
-                    }
-                }
-            )
+            # one answer whoever holds the number: never who, where or in what status
+            raise ValidationError({"id_number": ID_NUMBER_TAKEN})
     if returning is not None:
         member = member_update(
             returning,

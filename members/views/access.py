@@ -3,9 +3,9 @@ member out of scope is 404, one the user may see but not change is 403."""
 
 from django.core.exceptions import PermissionDenied
 from django.shortcuts import get_object_or_404
-from django.utils import timezone
 
 from branches.models import OrgUnit
+from config.params import page_year
 from members.scoping import branches_visible_to, can_edit_member, can_edit_org_unit, members_visible_to
 
 from ..models import Member
@@ -34,9 +34,5 @@ def editable_member(request, pk) -> Member:
 
 
 def year_param(request, default: int | None = None) -> int:
-    today = timezone.localdate()
-    try:
-        year = int(request.GET.get("year") or default or today.year)
-    except ValueError:
-        return today.year
-    return year if 1949 <= year <= today.year + 1 else today.year
+    """The page's ?year= (`config.params.page_year`: 400 if it is not a year)."""
+    return page_year(request, default=default)

@@ -127,10 +127,15 @@ def development_step_edit(request, pk, step_pk):
         "people": list(record.people.values_list("pk", flat=True)),
     }
     form = forms.DevelopmentStepForm(
-        request.POST or None, definition=definition, branch=member.branch, member=member, initial=initial
+        request.POST or None,
+        definition=definition,
+        branch=member.branch,
+        member=member,
+        initial=initial,
+        version=record.version,
     )
     if request.method == "POST" and form.is_valid():
-        if call_service(form, lambda: services.development_step_update(record, user=request.user, **form.cleaned_data)):
+        if call_service(form, lambda: services.development_step_update(record, user=request.user, **form.service_data())):
             messages.success(request, _("已更正%(step)s。") % {"step": definition.label})
             return redirect(reverse("development_timeline", args=[member.pk]) + f"#step-{definition.number}")
     return render(

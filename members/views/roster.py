@@ -20,6 +20,7 @@ from simple_history.models import DeletedObject
 
 from branches.forms import call_service
 from branches.models import OrgUnit, RoleAssignment
+from config.params import filter_status
 from members.scoping import (
     branches_visible_to,
     can_edit_member,
@@ -91,6 +92,7 @@ def member_list(request):
             "can_export_full": may_see_full_id_numbers(user),
             "query": request.GET.urlencode(),
         },
+        status=filter_status(form),
     )
 
 
@@ -267,9 +269,10 @@ def member_update(request, pk):
         groups=party_groups_visible_to(request.user).filter(branch=member.branch),
         initial=model_to_dict(member, fields=forms.MemberUpdateForm.model_fields),
         masked_id=member.id_number_masked,
+        version=member.version,
     )
     if request.method == "POST" and form.is_valid():
-        data, id_number = split_id_number(form.cleaned_data)
+        data, id_number = split_id_number(form.service_data())
         if call_service(form, lambda: services.member_update(member, user=request.user, id_number=id_number, **data)):
             messages.success(request, _("已保存%(name)s的档案。") % {"name": member.name})
             return redirect("member_detail", pk=member.pk)

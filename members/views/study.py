@@ -96,9 +96,9 @@ def training_edit(request, pk):
     training = _editable_training(request, pk)
     initial = model_to_dict(training, fields=forms.TrainingForm.model_fields)
     initial["participants"] = list(training.participants.values_list("pk", flat=True))
-    form = forms.TrainingForm(request.POST or None, branch=training.branch, initial=initial)
+    form = forms.TrainingForm(request.POST or None, branch=training.branch, initial=initial, version=training.version)
     if request.method == "POST" and form.is_valid():
-        if call_service(form, lambda: services.training_update(training, **form.cleaned_data)):
+        if call_service(form, lambda: services.training_update(training, **form.service_data())):
             messages.success(request, _("已保存培训记录。"))
             return redirect(reverse("study_hours", args=[training.branch_id, form.cleaned_data["start_date"].year]))
     return _training_page(request, form, branch=training.branch, title=_("编辑培训记录"), training=training)

@@ -38,3 +38,8 @@ def count_queries(client, url) -> int:
         response = client.get(url)
     assert response.status_code == 200, response.content
     return len(ctx.captured_queries)
+
+
+def if_match(obj) -> dict:
+    """The If-Match header of an edit based on the record's current version (config.concurrency)."""
+    return {"HTTP_IF_MATCH": f'"{type(obj).objects.get(pk=obj.pk).version}"'}

@@ -8,6 +8,7 @@ from django.utils import timezone
 
 from branches.models import RoleAssignment
 from members.models import Member, MemberStatusChange
+from tests.api.helpers import if_match
 from tests.members.factories import MemberFactory, ProbationaryMemberFactory, make_id_number
 
 from .helpers import BIRTH, errors_of, member_payload
@@ -50,7 +51,7 @@ def test_member_list_and_detail_never_contain_the_full_id_number(tree, secretary
 def test_partial_update_changes_only_the_given_fields(tree, secretary):
     member = MemberFactory(branch=tree.a, name="李四", phone="1")
 
-    response = secretary.patch(f"{URL}{member.pk}/", {"phone": "13911112222"}, format="json")
+    response = secretary.patch(f"{URL}{member.pk}/", {"phone": "13911112222"}, format="json", **if_match(member))
 
     assert response.status_code == 200, response.content
     member.refresh_from_db()
@@ -61,9 +62,10 @@ def test_partial_update_sets_an_id_number_checked_against_the_birth_date(tree, s
     member = MemberFactory(branch=tree.a, birth_date=BIRTH)
 
     wrong_birth = secretary.patch(
-        f"{URL}{member.pk}/", {"id_number": make_id_number(BIRTH.replace(year=1990), 3)}, format="json"
+        f"{URL}{member.pk}/", {"id_number": make_id_number(BIRTH.replace(year=1990), 3)}, format="json",
+        **if_match(member),
     )
-    right = secretary.patch(f"{URL}{member.pk}/", {"id_number": make_id_number(BIRTH, 3)}, format="json")
+    right = secretary.patch(f"{URL}{member.pk}/", {"id_number": make_id_number(BIRTH, 3)}, format="json", **if_match(member))
 
     assert wrong_birth.status_code == 400
     assert errors_of(wrong_birth)["id_number"] == ["身份证号中的出生日期与填写的出生日期不一致。"]
@@ -75,7 +77,7 @@ def test_partial_update_sets_an_id_number_checked_against_the_birth_date(tree, s
 def test_put_is_not_offered(tree, secretary):
     member = MemberFactory(branch=tree.a)
 
-    response = secretary.put(f"{URL}{member.pk}/", member_payload(tree.a), format="json")
+    response = secretary.put(f"{URL}{member.pk}/", member_payload(tree.a), format="json", **if_match(member))
 
     assert response.status_code == 405
     assert response.json()["detail"] == "方法 “PUT” 不被允许。"
@@ -174,7 +176,7 @@ def test_member_cannot_be_registered_directly_under_a_committee(tree, user_with_
 def test_status_is_not_changed_by_partial_update(tree, secretary):
     member = ProbationaryMemberFactory(branch=tree.a)
 
-    response = secretary.patch(f"{URL}{member.pk}/", {"status": "full"}, format="json")
+    response = secretary.patch(f"{URL}{member.pk}/", {"status": "full"}, format="json", **if_match(member))
 
     assert response.status_code == 400
     assert "change-status" in errors_of(response)["status"][0]

@@ -3,6 +3,7 @@
 import pytest
 
 from branches.models import OrgUnit, RoleAssignment
+from tests.api.helpers import if_match
 from tests.branches.factories import BranchFactory, CommitteeFactory, UserFactory
 
 from .helpers import errors_of
@@ -81,9 +82,9 @@ def test_bad_org_unit_input_is_refused(tree, admin, payload, field, message):
 def test_secretary_renames_own_branch_but_cannot_change_its_kind(tree, secretary_of, client_as):
     client = client_as(secretary_of(tree.a))
 
-    renamed = client.patch(f"{URL}{tree.a.pk}/", {"name": "甲支部（新）", "contact_phone": "010-1"}, format="json")
-    rekinded = client.patch(f"{URL}{tree.a.pk}/", {"kind": "general_branch"}, format="json")
-    deactivated = client.patch(f"{URL}{tree.a.pk}/", {"is_active": False}, format="json")
+    renamed = client.patch(f"{URL}{tree.a.pk}/", {"name": "甲支部（新）", "contact_phone": "010-1"}, format="json", **if_match(tree.a))
+    rekinded = client.patch(f"{URL}{tree.a.pk}/", {"kind": "general_branch"}, format="json", **if_match(tree.a))
+    deactivated = client.patch(f"{URL}{tree.a.pk}/", {"is_active": False}, format="json", **if_match(tree.a))
 
     assert renamed.status_code == 200 and renamed.json()["name"] == "甲支部（新）"
     assert errors_of(rekinded)["kind"] == ["组织类型只能由上级党组织调整。"]
@@ -93,7 +94,7 @@ def test_secretary_renames_own_branch_but_cannot_change_its_kind(tree, secretary
 
 
 def test_committee_admin_changes_a_branch_kind(tree, admin):
-    response = admin.patch(f"{URL}{tree.a.pk}/", {"kind": "joint_branch"}, format="json")
+    response = admin.patch(f"{URL}{tree.a.pk}/", {"kind": "joint_branch"}, format="json", **if_match(tree.a))
 
     assert response.status_code == 200, response.content
     assert response.json()["kind_display"] == "联合党支部"
@@ -102,7 +103,7 @@ def test_committee_admin_changes_a_branch_kind(tree, admin):
 def test_admin_moves_a_branch_within_its_subtree_and_the_path_follows(tree, admin):
     general = BranchFactory(name="总支", kind=OrgUnit.Kind.GENERAL_BRANCH, parent=tree.committee)
 
-    response = admin.patch(f"{URL}{tree.a.pk}/", {"parent": general.pk}, format="json")
+    response = admin.patch(f"{URL}{tree.a.pk}/", {"parent": general.pk}, format="json", **if_match(tree.a))
 
     assert response.status_code == 200, response.content
     assert response.json()["path"] == f"{general.path}{tree.a.pk}/"

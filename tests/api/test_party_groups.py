@@ -4,6 +4,7 @@ import pytest
 
 from branches.models import PartyGroup, RoleAssignment
 from members.models import Member
+from tests.api.helpers import if_match
 from tests.branches.factories import PartyGroupFactory
 from tests.meetings.factories import MeetingFactory
 from tests.members.factories import MemberFactory, ProbationaryMemberFactory
@@ -69,7 +70,7 @@ def test_leader_from_another_branch_is_refused_by_the_service(tree, user_with_ro
     admin = client_as(user_with_role(RoleAssignment.Role.COMMITTEE_ADMIN, tree.committee))
     group = PartyGroupFactory(branch=tree.a)
 
-    response = admin.patch(f"{URL}{group.pk}/", {"leader": MemberFactory(branch=tree.b).pk}, format="json")
+    response = admin.patch(f"{URL}{group.pk}/", {"leader": MemberFactory(branch=tree.b).pk}, format="json", **if_match(group))
 
     assert response.status_code == 400
     assert errors_of(response)["leader"] == ["组长必须是本支部党员。"]
@@ -80,7 +81,7 @@ def test_leader_from_another_branch_is_refused_by_the_service(tree, user_with_ro
 def test_rename_and_clear_the_leader(tree, secretary):
     group = PartyGroupFactory(branch=tree.a, name="旧名", leader=MemberFactory(branch=tree.a))
 
-    response = secretary.patch(f"{URL}{group.pk}/", {"name": "新名", "leader": None}, format="json")
+    response = secretary.patch(f"{URL}{group.pk}/", {"name": "新名", "leader": None}, format="json", **if_match(group))
 
     assert response.status_code == 200, response.content
     group.refresh_from_db()
@@ -91,7 +92,7 @@ def test_a_group_cannot_move_to_another_branch(tree, user_with_role, client_as):
     admin = client_as(user_with_role(RoleAssignment.Role.COMMITTEE_ADMIN, tree.committee))
     group = PartyGroupFactory(branch=tree.a)
 
-    response = admin.patch(f"{URL}{group.pk}/", {"branch": tree.b.pk}, format="json")
+    response = admin.patch(f"{URL}{group.pk}/", {"branch": tree.b.pk}, format="json", **if_match(group))
 
     assert errors_of(response)["branch"] == ["党小组不能调整到其他党支部；请在新支部新建党小组。"]
 

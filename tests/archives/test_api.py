@@ -79,7 +79,7 @@ def test_upload_download_correct_and_delete_a_document(api_client, secretary_of,
     doc_id = body["id"]
     assert (
         api_client.patch(
-            f"/api/v1/archive-documents/{doc_id}/", {"title": "走访慰问困难党员记录"}, format="json"
+            f"/api/v1/archive-documents/{doc_id}/", {"title": "走访慰问困难党员记录", "version": 1}, format="json"
         ).json()["title"]
         == "走访慰问困难党员记录"
     )

@@ -241,7 +241,8 @@ def test_the_api_refuses_to_edit_a_bound_meeting_or_document(setup, api_client, 
 
     response = api_client.put(
         f"/api/v1/meetings/{meeting.pk}/",
-        {"branch": branch.pk, "kinds": ["life_meeting"], "held_at": "2025-12-20T09:00:00+08:00", "topic": "改"},
+        {"branch": branch.pk, "kinds": ["life_meeting"], "held_at": "2025-12-20T09:00:00+08:00", "topic": "改",
+         "version": meeting.version},
         format="json",
     )
     assert response.status_code == 400
@@ -257,7 +258,9 @@ def test_the_api_refuses_to_edit_a_bound_meeting_or_document(setup, api_client, 
     )
     assert response.status_code == 400
 
-    response = api_client.patch(f"/api/v1/archive-documents/{upload.pk}/", {"title": "改名"}, format="json")
+    response = api_client.patch(
+        f"/api/v1/archive-documents/{upload.pk}/", {"title": "改名", "version": upload.version}, format="json"
+    )
     assert response.status_code == 400 and FROZEN in str(response.json()["errors"])
     assert api_client.delete(f"/api/v1/archive-documents/{upload.pk}/").status_code == 400
     response = api_client.post(

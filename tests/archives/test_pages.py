@@ -122,7 +122,7 @@ def test_a_filed_record_cannot_be_deleted_from_the_catalogue_by_hand(client, sec
     box = client.get(reverse("archive_box", args=[branch.pk, 2025, BoxKind.LIFE])).content.decode()
     assert reverse("meeting_detail", args=[meeting.pk]) in box
     assert client.get(reverse("archive_box", args=[branch.pk, 1999, BoxKind.LIFE])).status_code == 404
-    response = client.post(reverse("archive_document_edit", args=[doc.pk]), {"pages": 3, "note": "含签到表"})
+    response = client.post(reverse("archive_document_edit", args=[doc.pk]), {"pages": 3, "note": "含签到表", "version": doc.version})
     assert response.status_code == 302
     doc.refresh_from_db()
     assert (doc.pages, doc.note, doc.title) == (3, "含签到表", "主题党日活动记录：主题")

@@ -49,8 +49,9 @@ def test_grades_only_for_members_of_the_branch_and_only_at_an_evaluation():
     branch, members = branch_with_members(full=3)
     meeting = evaluation_meeting(branch)
     stranger = MemberFactory(branch=BranchFactory())
-    with pytest.raises(ValidationError, match="不是本支部党员"):
+    with pytest.raises(ValidationError, match="未找到该党员，或不在您的管理范围内") as refused:
         services.evaluation_grades_set(meeting, grades={stranger.pk: "qualified"})
+    assert stranger.name not in str(refused.value)
     other = MeetingFactory(branch=branch, kind="theme_day", day=DAY)
     with pytest.raises(ValidationError, match="只有民主评议党员会议"):
         services.evaluation_grades_set(other, grades={members[0].pk: "qualified"})
@@ -82,7 +83,7 @@ def test_talk_records_who_with_whom():
     ("case", "message"),
     [
         ("self", "不能是同一人"),
-        ("stranger", "不是本支部党员"),
+        ("stranger", "未找到该党员，或不在您的管理范围内"),
         ("future", "不能晚于今天"),
     ],
 )

@@ -21,6 +21,7 @@ from members.services import (
     transfer_out_issue,
     transfer_receive,
 )
+from tests.api.helpers import if_match
 from tests.branches.factories import BranchFactory, CommitteeFactory
 from tests.members.factories import MemberFactory, make_id_number
 
@@ -91,7 +92,7 @@ def test_bad_dues_get_chinese_field_errors_and_save_nothing(api, tree):
 def test_correcting_a_month_keeps_what_was_not_sent(api, tree):
     member = MemberFactory(branch=tree["a"])
     row = dues_month_record(member=member, month=date(2025, 3, 1), base_pay="4000")
-    response = api.patch(f"/api/v1/dues/{row.pk}/", {"amount_paid": "40.00", "paid_on": "2025-04-01"}, format="json")
+    response = api.patch(f"/api/v1/dues/{row.pk}/", {"amount_paid": "40.00", "paid_on": "2025-04-01"}, format="json", **if_match(row))
     assert response.status_code == 200, response.content
     row.refresh_from_db()
     assert (row.base_pay, row.amount_due, row.amount_paid) == (D("4000.00"), D("40.00"), D("40.00"))
@@ -150,7 +151,7 @@ def test_study_hours_and_trainings(api, tree):
     assert [r["name"] for r in rows] == ["乙"] and rows[0]["shortfall"] == "32.0"
     training = Training.objects.get()
     assert (
-        api.patch(f"/api/v1/trainings/{training.pk}/", {"half_days": 1, "full_days": 0}, format="json").json()[
+        api.patch(f"/api/v1/trainings/{training.pk}/", {"half_days": 1, "full_days": 0}, format="json", **if_match(training)).json()[
             "credited_hours"
         ]
         == "4.0"
@@ -203,9 +204,9 @@ def test_development_steps_in_order_with_the_timeline(api, tree):
     flagged = api.get("/api/v1/development/", {"flagged": "true"}).json()["results"]
     assert [p["member_id"] for p in flagged] == [person.pk]
     step = DevelopmentStep.objects.get()
-    assert api.patch(f"/api/v1/development-steps/{step.pk}/", {"step": 5}, format="json").status_code == 400
+    assert api.patch(f"/api/v1/development-steps/{step.pk}/", {"step": 5}, format="json", **if_match(step)).status_code == 400
     assert (
-        api.patch(f"/api/v1/development-steps/{step.pk}/", {"document": "申请书原件"}, format="json").status_code == 200
+        api.patch(f"/api/v1/development-steps/{step.pk}/", {"document": "申请书原件"}, format="json", **if_match(step)).status_code == 200
     )
 
 

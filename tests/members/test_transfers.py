@@ -176,7 +176,7 @@ def test_a_letter_from_outside_registers_the_member_with_their_dues_paid_until()
 def test_a_letter_from_outside_for_someone_already_on_a_roll_is_refused():
     number = make_id_number(date(1990, 2, 3), 6)
     existing = MemberFactory(id_number=number)
-    with pytest.raises(ValidationError, match="已登记在"):
+    with pytest.raises(ValidationError, match="该身份证号已在系统中登记") as refused:
         transfer_in_register(
             branch=BranchFactory(),
             serial_no="1",
@@ -190,6 +190,9 @@ def test_a_letter_from_outside_for_someone_already_on_a_roll_is_refused():
             full_member_date=date(2016, 6, 1),
         )
     assert Transfer.objects.count() == 0 and Member.objects.get() == existing
+    message = str(refused.value)  # names nobody: not who holds the number, where, or in what status
+    assert existing.name not in message and existing.branch.name not in message
+    assert str(existing.get_status_display()) not in message
 
 
 def test_someone_who_left_with_a_letter_can_come_back():

@@ -78,7 +78,8 @@ def test_member_detail_shows_record_roles_and_history(secretary_client, branch):
     tenure = RoleTenureFactory(term__org_unit=branch, member__name="钱某", member__full_member_date=date(2011, 7, 1))
     member = tenure.member
     secretary_client.post(
-        reverse("member_update", args=[member.pk]), {**member_post_data(branch, name="钱某"), "phone": "13712345678"}
+        reverse("member_update", args=[member.pk]),
+        {**member_post_data(branch, name="钱某"), "phone": "13712345678", "version": member.version},
     )
 
     response = secretary_client.get(reverse("member_detail", args=[member.pk]))
@@ -129,13 +130,15 @@ def test_member_edit_keeps_id_number_when_left_blank_and_validates_new_one(secre
 
     other_birth = make_id_number(date(1990, 1, 1), 5)
     response = secretary_client.post(
-        url, member_post_data(branch, name="改名", birth_date="1985-06-15", id_number=other_birth)
+        url, member_post_data(branch, name="改名", birth_date="1985-06-15", id_number=other_birth, version=1)
     )
     assert "身份证号中的出生日期与填写的出生日期不一致。" in response.content.decode()
     member.refresh_from_db()
     assert member.name != "改名"
 
-    secretary_client.post(url, member_post_data(branch, name="改名", birth_date="1985-06-15", id_number=""))
+    secretary_client.post(
+        url, member_post_data(branch, name="改名", birth_date="1985-06-15", id_number="", version=member.version)
+    )
     member.refresh_from_db()
     assert member.name == "改名" and member.id_number == ID_NUMBER
 
@@ -187,7 +190,9 @@ def test_branch_committee_member_may_edit_the_roster(login, user_with_role, bran
     member = MemberFactory(branch=branch)
     client = login(user_with_role(Role.BRANCH_COMMITTEE, branch))
 
-    response = client.post(reverse("member_update", args=[member.pk]), member_post_data(branch, name="委员改名"))
+    response = client.post(
+        reverse("member_update", args=[member.pk]), member_post_data(branch, name="委员改名", version=member.version)
+    )
 
     assert response.status_code == 302
     member.refresh_from_db()

@@ -49,7 +49,7 @@ def test_secretary_edits_own_branch_and_sees_service_errors(secretary_client, br
 
     MemberFactory(branch=branch)
     admin = login(user_with_role(Role.COMMITTEE_ADMIN, two_committees["committee_a"]))
-    response = admin.post(url, {"name": "改为党委", "kind": OrgUnit.Kind.COMMITTEE, "sector": "other", "is_active": "on"})
+    response = admin.post(url, {"name": "改为党委", "kind": OrgUnit.Kind.COMMITTEE, "sector": "other", "is_active": "on", "version": 1})
     assert response.status_code == 400
     assert "该组织下已有党员，不能改为非党支部类型。" in response.content.decode()
     assert OrgUnit.objects.get(pk=branch.pk).kind == OrgUnit.Kind.BRANCH
@@ -58,6 +58,7 @@ def test_secretary_edits_own_branch_and_sees_service_errors(secretary_client, br
         url,
         {
             "name": "机关第一党支部",
+            "version": 1,
             "kind": OrgUnit.Kind.BRANCH,
             "sector": Sector.GOVERNMENT,
             "contact_phone": "0571-1234",
@@ -267,7 +268,9 @@ def test_party_group_create_and_edit(secretary_client, branch, two_committees):
     assert PartyGroup.objects.count() == 1
     assert response.status_code == 200
 
-    secretary_client.post(reverse("party_group_update", args=[branch.pk, group.pk]), {"name": "一组", "leader": ""})
+    secretary_client.post(
+        reverse("party_group_update", args=[branch.pk, group.pk]), {"name": "一组", "leader": "", "version": group.version}
+    )
     group.refresh_from_db()
     assert (group.name, group.leader) == ("一组", None)
 
@@ -308,11 +311,11 @@ def test_only_the_superior_committee_may_revoke_a_branch(login, secretary_of, us
 
     secretary = login(secretary_of(branch))
     assert "is_active" not in secretary.get(reverse("org_unit_update", args=[branch.pk])).context["form"].fields
-    secretary.post(reverse("org_unit_update", args=[branch.pk]), data)
+    secretary.post(reverse("org_unit_update", args=[branch.pk]), {**data, "version": branch.version})
     assert OrgUnit.objects.get(pk=branch.pk).is_active
 
     admin = login(user_with_role(Role.COMMITTEE_ADMIN, two_committees["committee_a"]))
-    admin.post(reverse("org_unit_update", args=[branch.pk]), data)
+    admin.post(reverse("org_unit_update", args=[branch.pk]), {**data, "version": OrgUnit.objects.get(pk=branch.pk).version})
     assert not OrgUnit.objects.get(pk=branch.pk).is_active
 
 
