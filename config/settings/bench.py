@@ -1,0 +1,8 @@
+"""Benchmarks only (bench/log_meetings_load.py): the local settings plus the
+floor view of config.bench_urls. Never used in production: the production
+URLs (config.urls) do not contain the floor."""
+
+from .local import *  # noqa: F401,F403
+
+DEBUG = False
+ROOT_URLCONF = "config.bench_urls"
