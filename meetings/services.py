@@ -506,7 +506,7 @@ def _write_children(prepared: _Prepared, *, user, kinds_before=()) -> None:
         MeetingKind.objects.filter(meeting=meeting, kind__in=removed).delete()
     added = [MeetingKind(meeting=meeting, kind=k) for k in prepared.kinds if k not in kinds_before]
     if added:
-        bulk_create_with_history(added, MeetingKind, default_user=user)
+        added = bulk_create_with_history(added, MeetingKind, default_user=user)
     for row in prepared.attendance:
         row.meeting = meeting
     Attendance.objects.bulk_create(prepared.attendance)
@@ -522,6 +522,23 @@ def _write_children(prepared: _Prepared, *, user, kinds_before=()) -> None:
         for attachment in saved:  # the rows roll back; do not leave their files behind
             attachment.file.storage.delete(attachment.file.name)
         raise
+    if not kinds_before:
+        # a new meeting carries the rows just written, ordered as `selectors.meeting_detail`
+        # orders them, so that the caller can answer without reading them back
+        _carry(meeting, "kinds", sorted(added, key=lambda k: k.pk))
+        _carry(meeting, "attendance", sorted(prepared.attendance, key=lambda a: (a.status, a.pk)))
+        _carry(meeting, "resolutions", prepared.resolutions)
+        _carry(meeting, "attachments", saved)
+        _carry(meeting, "grades", [])
+
+
+def _carry(meeting: Meeting, name: str, rows: list) -> None:
+    """Put `rows` in `meeting`'s prefetch cache of the relation `name`, as a
+    prefetch_related would have: `meeting.<name>.all()` answers without a query
+    (and a filter on it queries the database as usual)."""
+    qs = getattr(meeting, name).all()
+    qs._result_cache, qs._prefetch_done = list(rows), True
+    meeting.__dict__.setdefault("_prefetched_objects_cache", {})[name] = qs
 
 
 @transaction.atomic
@@ -531,7 +548,9 @@ def meeting_record(
     """Log a meeting (SPEC §4) from a `MeetingIn` (or the same fields as
     keyword arguments). A quorum failure keeps the record and marks it
     未达法定人数 (`quorum_met=False`). `actor` (None for a system caller) must
-    edit the branch; `user` is recorded as who logged it."""
+    edit the branch; `user` is recorded as who logged it. The meeting returned
+    carries its kinds, attendance, resolutions and attachments (no query to
+    read them back). A fixed number of queries whatever the roster size."""
     require_edit(actor, branch)
     data = data or MeetingIn.of(**fields)
     prepared = _prepare(branch=branch, meeting=Meeting(created_by=user), **data.fields())
