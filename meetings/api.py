@@ -74,8 +74,8 @@ class MeetingViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.
         data = s.MeetingInputSerializer(data=request.data)
         data.is_valid(raise_exception=True)
         branch = branch_for_write(request.user, data.validated_data["branch"])
-        # the meeting returned carries the rows just written: no need to read them back
         meeting = services.meeting_record(branch=branch, user=request.user, actor=request.user, data=data.to_input())
+        services.answer_from_written(meeting)  # the rows just written: no need to read them back
         return Response(
             s.MeetingDetailSerializer(meeting, context={"request": request}).data, status=status.HTTP_201_CREATED
         )

@@ -523,22 +523,32 @@ def _write_children(prepared: _Prepared, *, user, kinds_before=()) -> None:
             attachment.file.storage.delete(attachment.file.name)
         raise
     if not kinds_before:
-        # a new meeting carries the rows just written, ordered as `selectors.meeting_detail`
-        # orders them, so that the caller can answer without reading them back
-        _carry(meeting, "kinds", sorted(added, key=lambda k: k.pk))
-        _carry(meeting, "attendance", sorted(prepared.attendance, key=lambda a: (a.status, a.pk)))
-        _carry(meeting, "resolutions", prepared.resolutions)
-        _carry(meeting, "attachments", saved)
-        _carry(meeting, "grades", [])
+        # the rows just written, ordered as `selectors.meeting_detail` orders them: a caller
+        # that answers with them (the API) need not read them back (`answer_from_written`)
+        meeting._written = {
+            "kinds": sorted(added, key=lambda k: k.pk),
+            "attendance": sorted(prepared.attendance, key=lambda a: (a.status, a.pk)),
+            "resolutions": list(prepared.resolutions),
+            "attachments": saved,
+            "grades": [],
+        }
 
 
-def _carry(meeting: Meeting, name: str, rows: list) -> None:
-    """Put `rows` in `meeting`'s prefetch cache of the relation `name`, as a
-    prefetch_related would have: `meeting.<name>.all()` answers without a query
-    (and a filter on it queries the database as usual)."""
-    qs = getattr(meeting, name).all()
-    qs._result_cache, qs._prefetch_done = list(rows), True
-    meeting.__dict__.setdefault("_prefetched_objects_cache", {})[name] = qs
+def answer_from_written(meeting: Meeting) -> Meeting:
+    """Put the rows `meeting_record` just wrote in `meeting`'s prefetch cache, as
+    `selectors.meeting_detail` would have read them, so that serialising the
+    meeting runs no query. For answering right away only: the cache does not
+    follow later writes (a later `meeting.attachments.count()` would not see
+    a new attachment), which is why `meeting_record` does not install it."""
+    written = getattr(meeting, "_written", None)
+    if written is None:
+        raise ValueError("answer_from_written takes the meeting meeting_record returned")
+    cache = meeting.__dict__.setdefault("_prefetched_objects_cache", {})
+    for name, rows in written.items():
+        qs = getattr(meeting, name).all()
+        qs._result_cache, qs._prefetch_done = list(rows), True
+        cache[name] = qs
+    return meeting
 
 
 @transaction.atomic
@@ -548,9 +558,9 @@ def meeting_record(
     """Log a meeting (SPEC §4) from a `MeetingIn` (or the same fields as
     keyword arguments). A quorum failure keeps the record and marks it
     未达法定人数 (`quorum_met=False`). `actor` (None for a system caller) must
-    edit the branch; `user` is recorded as who logged it. The meeting returned
-    carries its kinds, attendance, resolutions and attachments (no query to
-    read them back). A fixed number of queries whatever the roster size."""
+    edit the branch; `user` is recorded as who logged it. A fixed number of
+    queries whatever the roster size; `answer_from_written(meeting)` then
+    serves the rows just written without reading them back."""
     require_edit(actor, branch)
     data = data or MeetingIn.of(**fields)
     prepared = _prepare(branch=branch, meeting=Meeting(created_by=user), **data.fields())
