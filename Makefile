@@ -114,6 +114,7 @@ BENCH_DATABASE_URL ?= postgres://postgres@127.0.0.1:5432/dzb_bench
 bench: setup redis
 	DATABASE_URL=$(BENCH_DATABASE_URL) $(BIN)/python bench/seed_city.py
 	DATABASE_URL=$(BENCH_DATABASE_URL) $(BIN)/python bench/read_paths.py
+	DATABASE_URL=$(BENCH_DATABASE_URL) $(BIN)/python bench/profile_meeting_save.py
 	DATABASE_URL=$(BENCH_DATABASE_URL) $(BIN)/python bench/log_meetings_load.py
 	DATABASE_URL=$(BENCH_DATABASE_URL) $(BIN)/python bench/alert_sweep.py
 	DATABASE_URL=$(BENCH_DATABASE_URL) $(BIN)/python manage.py migrate --noinput -v0

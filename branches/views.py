@@ -82,8 +82,17 @@ def summarise(units, findings) -> dict[int, Summary]:
 
 
 def units_with_counts(queryset):
-    """Units with their own 正式+预备 member count, in path order: one aggregate query."""
-    return list(queryset.annotate(party_members=Count("members", filter=PARTY_MEMBERS)).order_by("path"))
+    """Units with their own 正式+预备 member count, in path order: one aggregate query.
+    Each carries `kind_label` and `sector_label`, translated once per request
+    (get_FOO_display rebuilds the choices dict on every call: on a page of 100
+    units that was a fifth of the CPU time)."""
+    units = list(queryset.annotate(party_members=Count("members", filter=PARTY_MEMBERS)).order_by("path"))
+    kinds = {value: str(label) for value, label in OrgUnit.Kind.choices}
+    sectors = {value: str(label) for value, label in OrgUnit._meta.get_field("sector").flatchoices}
+    for unit in units:
+        unit.kind_label = kinds.get(unit.kind, unit.kind)
+        unit.sector_label = sectors.get(unit.sector, unit.sector)
+    return units
 
 
 @login_required

@@ -1,17 +1,38 @@
-"""The project's URLs plus /bench/floor/, routed only by config.settings.bench:
-a trivial authenticated view (session + user lookup, a few bytes of text) that
-the load benchmarks use as the floor of what any Django page costs here."""
+"""URLs of the benchmark settings (config.settings.bench): the production URLs
+plus a floor — a trivial authenticated POST that writes one row through the
+ORM (and, for GET, the cheapest authenticated read), so that the load benchmarks can say how far logging a meeting is from the
+least any authenticated write costs on the same machine under the same load.
+Only config.settings.bench routes here."""
 
-from django.contrib.auth.decorators import login_required
-from django.http import HttpResponse
+from datetime import timedelta
+
+from django.contrib.sessions.models import Session
 from django.urls import path
+from django.utils import timezone
+from django.utils.crypto import get_random_string
+from rest_framework import status
+from rest_framework.response import Response
+from rest_framework.views import APIView
 
-from .urls import urlpatterns as project_urlpatterns
+from .urls import urlpatterns as production_urlpatterns
 
 
-@login_required
-def floor(request):
-    return HttpResponse(f"ok {request.user.pk}", content_type="text/plain")
+class FloorView(APIView):
+    """POST: authenticate (the project's token/session classes, IsAuthenticated),
+    insert one row, answer 201 with a small JSON body. The row is an already
+    expired session (a small indexed table every deployment has), so
+    `manage.py clearsessions` removes what the benchmark left."""
+
+    def get(self, request):
+        return Response({"user": request.user.pk})
+
+    def post(self, request):
+        row = Session.objects.create(
+            session_key=get_random_string(40),
+            session_data="",
+            expire_date=timezone.now() - timedelta(seconds=1),
+        )
+        return Response({"id": row.session_key, "user": request.user.pk}, status=status.HTTP_201_CREATED)
 
 
-urlpatterns = [path("bench/floor/", floor, name="bench_floor"), *project_urlpatterns]
+urlpatterns = [path("bench/floor/", FloorView.as_view(), name="bench_floor"), *production_urlpatterns]

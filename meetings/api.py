@@ -79,7 +79,7 @@ class MeetingViewSet(
         data.is_valid(raise_exception=True)
         branch = branch_for_write(request.user, data.validated_data["branch"])
         meeting = services.meeting_record(branch=branch, user=request.user, actor=request.user, data=data.to_input())
-        meeting = selectors.meeting_detail(Meeting.objects.all()).get(pk=meeting.pk)
+        services.answer_from_written(meeting)  # the rows just written: no need to read them back
         return Response(
             s.MeetingDetailSerializer(meeting, context={"request": request}).data, status=status.HTTP_201_CREATED
         )

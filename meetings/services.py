@@ -519,7 +519,7 @@ def _write_children(prepared: _Prepared, *, user, kinds_before=()) -> None:
         MeetingKind.objects.filter(meeting=meeting, kind__in=removed).delete()
     added = [MeetingKind(meeting=meeting, kind=k) for k in prepared.kinds if k not in kinds_before]
     if added:
-        bulk_create_with_history(added, MeetingKind, default_user=user)
+        added = bulk_create_with_history(added, MeetingKind, default_user=user)
     for row in prepared.attendance:
         row.meeting = meeting
     Attendance.objects.bulk_create(prepared.attendance)
@@ -535,6 +535,33 @@ def _write_children(prepared: _Prepared, *, user, kinds_before=()) -> None:
         for attachment in saved:  # the rows roll back; do not leave their files behind
             attachment.file.storage.delete(attachment.file.name)
         raise
+    if not kinds_before:
+        # the rows just written, ordered as `selectors.meeting_detail` orders them: a caller
+        # that answers with them (the API) need not read them back (`answer_from_written`)
+        meeting._written = {
+            "kinds": sorted(added, key=lambda k: k.pk),
+            "attendance": sorted(prepared.attendance, key=lambda a: (a.status, a.pk)),
+            "resolutions": list(prepared.resolutions),
+            "attachments": saved,
+            "grades": [],
+        }
+
+
+def answer_from_written(meeting: Meeting) -> Meeting:
+    """Put the rows `meeting_record` just wrote in `meeting`'s prefetch cache, as
+    `selectors.meeting_detail` would have read them, so that serialising the
+    meeting runs no query. For answering right away only: the cache does not
+    follow later writes (a later `meeting.attachments.count()` would not see
+    a new attachment), which is why `meeting_record` does not install it."""
+    written = getattr(meeting, "_written", None)
+    if written is None:
+        raise ValueError("answer_from_written takes the meeting meeting_record returned")
+    cache = meeting.__dict__.setdefault("_prefetched_objects_cache", {})
+    for name, rows in written.items():
+        qs = getattr(meeting, name).all()
+        qs._result_cache, qs._prefetch_done = list(rows), True
+        cache[name] = qs
+    return meeting
 
 
 @transaction.atomic
@@ -544,7 +571,9 @@ def meeting_record(
     """Log a meeting (SPEC §4) from a `MeetingIn` (or the same fields as
     keyword arguments). A quorum failure keeps the record and marks it
     未达法定人数 (`quorum_met=False`). `actor` (None for a system caller) must
-    edit the branch; `user` is recorded as who logged it."""
+    edit the branch; `user` is recorded as who logged it. A fixed number of
+    queries whatever the roster size; `answer_from_written(meeting)` then
+    serves the rows just written without reading them back."""
     require_edit(actor, branch)
     data = data or MeetingIn.of(**fields)
     # references to other members resolve within what the acting user sees

@@ -29,6 +29,7 @@ from .conf import six_month_limit
 from .selectors import overdue_by_branch, six_month_cases
 from .selectors import probation_ending as ending
 from .selectors import study_shortfall as shortfall
+from .services.inactivity import six_month_cases_record
 
 STUDY_NAMES_LISTED = 10  # a 学时不足 alert names this many members; the study-hours page has them all
 
@@ -46,7 +47,9 @@ def six_month_cases_of(ctx: SweepContext) -> dict:
         stages = [s for k in (Kind.DUES_ARREARS, Kind.NO_ORG_LIFE) if k in ctx.rules for s in ctx.rules[k].stages]
         if not stages:
             return {}
-        return six_month_cases(ctx.branch_ids, on=ctx.on, limit=min(stages))
+        cases = six_month_cases(ctx.branch_ids, on=ctx.on, limit=min(stages), recorded=False)
+        six_month_cases_record(cases, on=ctx.on)  # a case, once found, stays open until handled (SPEC §11)
+        return cases
 
     return ctx.shared("members.six_month_cases", compute)
 

@@ -583,6 +583,39 @@ class InactivityHandling(TimeStampedModel):
         return f"{self.member} {self.get_rule_display()} {self.since:%Y-%m}"
 
 
+class InactivityCase(TimeStampedModel):
+    """A six-month case as first found (SPEC §11): it belongs to the year in
+    which its sixth month ended and stays open until the branch records how it
+    handled it (an InactivityHandling with the same member, rule and first
+    month), even if the member pays or attends later and the streak that
+    raised it is over. Written by the daily alert sweep and by the pages and
+    API that list cases (`members.services.inactivity.six_month_cases_record`)."""
+
+    member = models.ForeignKey(
+        Member, verbose_name=_("党员"), on_delete=models.CASCADE, related_name="inactivity_cases"
+    )
+    branch = models.ForeignKey(
+        OrgUnit, verbose_name=_("党支部"), on_delete=models.CASCADE, related_name="inactivity_cases"
+    )
+    rule = models.CharField(_("情形"), max_length=20, choices=InactivityHandling.Rule.choices)
+    since = models.DateField(_("起始月份"))
+    year = models.PositiveSmallIntegerField(_("所属年度"), help_text=_("第六个月结束的年份"))
+    last = models.DateField(_("最近交纳/参加的月份"), null=True, blank=True)
+    found_on = models.DateField(_("发现日期"))
+
+    class Meta:
+        verbose_name = _("六个月情形")
+        verbose_name_plural = _("六个月情形")
+        ordering = ["branch_id", "-since", "member_id"]
+        constraints = [
+            models.UniqueConstraint(fields=["member", "rule", "since"], name="inactivitycase_once_per_streak"),
+        ]
+        indexes = [models.Index(fields=["branch", "year"], name="inactivitycase_branch_year_idx")]
+
+    def __str__(self):
+        return f"{self.member} {self.get_rule_display()} {self.since:%Y-%m}"
+
+
 # --------------------------------------------------------------------------- Excel imports
 
 

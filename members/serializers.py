@@ -410,6 +410,7 @@ class SixMonthCaseSerializer(serializers.Serializer):
     since = serializers.DateField(help_text=_("连续未交/未参加的第一个月"))
     months = serializers.IntegerField()
     last = serializers.DateField(allow_null=True, help_text=_("最近交纳的月份 / 最近参加组织生活的月份"))
+    year = serializers.IntegerField(help_text=_("所属年度：第六个月结束的年份"))
     handled = serializers.BooleanField()
     handling = serializers.SerializerMethodField()
 

@@ -81,6 +81,10 @@ TEMPLATES = [
 # DATABASE_URL defaults to a zero-setup SQLite file; production and CI use PostgreSQL.
 DATABASES = {"default": env.db("DATABASE_URL", default=f"sqlite:///{BASE_DIR / 'db.sqlite3'}")}
 DATABASES["default"]["ATOMIC_REQUESTS"] = False
+# keep a worker's connection between requests (a new PostgreSQL connection costs more
+# than a whole meeting save); checked before reuse so a restarted database is survived
+DATABASES["default"]["CONN_MAX_AGE"] = env.int("CONN_MAX_AGE", default=60)
+DATABASES["default"]["CONN_HEALTH_CHECKS"] = True
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 AUTH_PASSWORD_VALIDATORS = [

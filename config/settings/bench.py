@@ -1,5 +1,6 @@
-"""Load benchmarks (bench/): the local settings without DEBUG, plus a floor
-view — the cheapest authenticated Django page — that only these settings route."""
+"""Benchmarks only (bench/): the local settings without DEBUG, plus the floor
+view of config.bench_urls. Never used in production: the production URLs
+(config.urls) do not contain the floor."""
 
 from .local import *  # noqa: F401,F403
 

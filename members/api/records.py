@@ -540,7 +540,9 @@ class SixMonthCaseViewSet(SelectorListViewSet):
     serializer_class = SixMonthCaseSerializer
 
     def list(self, request):
-        cases = [c for cs in selectors.six_month_cases(visible_branch_ids(request), on=today()).values() for c in cs]
+        found = selectors.six_month_cases(visible_branch_ids(request), on=today())
+        services.six_month_cases_record(found, on=today())  # a case, once found, stays open until handled (SPEC §11)
+        cases = [c for cs in found.values() for c in cs]
         if bool_param(request, "unhandled"):
             cases = [c for c in cases if not c.handled]
         return self.paginated(cases, SixMonthCaseSerializer)

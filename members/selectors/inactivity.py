@@ -1,7 +1,16 @@
-"""THE six-month selector (SPEC §3): members with 6 consecutive complete
+"""THE six-month selector (SPEC §3, §11): members with 6 consecutive complete
 months without paying dues or without attending organisational life, for any
 number of branches in a fixed number of queries. It only reports; the status
-of a member never changes by itself."""
+of a member never changes by itself.
+
+A case, once found, is kept (members.models.InactivityCase, written by the
+alert sweep and the pages that list cases): it belongs to the year in which
+its sixth month ended and stays open until the branch records its handling,
+even if the member pays or attends later. Persisting, rather than
+recomputing every past streak from the payment and attendance history, keeps
+the selector a fixed number of queries and keeps a case exactly as it was
+found even when records are corrected or back-dated afterwards; the daily
+sweep records a case on the first day after its sixth month ends."""
 
 from __future__ import annotations
 
@@ -9,11 +18,13 @@ from collections import defaultdict
 from dataclasses import dataclass
 from datetime import date
 
+from django.db.models import Exists, OuterRef
+
 from config import hooks
 
 from .. import rules
 from ..conf import six_month_limit
-from ..models import InactivityHandling
+from ..models import InactivityCase, InactivityHandling
 from .dues import arrivals, dues_status, party_members_of
 
 DUES, ATTENDANCE = InactivityHandling.Rule.DUES, InactivityHandling.Rule.ATTENDANCE
@@ -32,6 +43,8 @@ class SixMonthCase:
     handling_id: int | None = None
     measure: str = ""
     handled_on: date | None = None
+    year: int = 0  # the year in which the sixth month ended: the case belongs to it (SPEC §11)
+    recorded: bool = False  # already kept as an open InactivityCase
 
     @property
     def handled(self) -> bool:
@@ -57,14 +70,31 @@ def attendance_start(join_date: date | None, first_meeting: date | None, arrival
     return max(candidates)
 
 
+def case_year(since: date, limit: int | None = None) -> int:
+    """The year in which the sixth (limit-th) month of a streak starting `since` ended."""
+    limit = six_month_limit() if limit is None else limit
+    return rules.add_months(rules.month_start(since), max(limit, 1) - 1).year
+
+
 def six_month_cases(
-    branch_ids, *, on: date, limit: int | None = None, dues: dict | None = None
+    branch_ids,
+    *,
+    on: date,
+    limit: int | None = None,
+    dues: dict | None = None,
+    recorded: bool = True,
+    year: int | None = None,
 ) -> dict[int, list[SixMonthCase]]:
     """Per branch id, the cases (a member may appear twice: dues and attendance),
-    each with the handling recorded for that streak, if any. Nine queries (five
-    when the caller already has `dues_status` of these branches)."""
+    each with the handling recorded for that streak, if any: the streaks
+    running on `on`, and (with `recorded`) the cases kept earlier and not yet
+    handled although their streak is over. `year` keeps the cases that belong
+    to that year (their sixth month ended in it: the scorecard's D5 counts the
+    unhandled ones). Ten queries (six when the caller already has `dues_status`
+    of these branches; one less without `recorded`)."""
     branch_ids = list(branch_ids)
-    limit = six_month_limit() if limit is None else limit
+    rule_limit = six_month_limit()
+    limit = rule_limit if limit is None else limit
     dues = dues_status(branch_ids, on=on) if dues is None else dues
     # the meeting records, through the hooks the meetings app registers (it sits above members)
     last_seen = hooks.ask("meetings.last_attendance", branch_ids, default={})
@@ -85,6 +115,18 @@ def six_month_cases(
         s = rules.streak(last, start, on) if start else rules.Streak(None, 0)
         if s.reaches(limit):
             found.append((member_id, name, branch_id, ATTENDANCE, s, last and rules.month_start(last)))
+    kept: dict[tuple, tuple] = {}
+    if recorded:
+        handled = InactivityHandling.objects.filter(
+            member_id=OuterRef("member_id"), rule=OuterRef("rule"), since=OuterRef("since")
+        )
+        for row in (
+            InactivityCase.objects.filter(branch_id__in=branch_ids)
+            .exclude(Exists(handled))
+            .order_by("member__name", "member_id", "since")
+            .values_list("member_id", "member__name", "branch_id", "rule", "since", "last", "year")
+        ):
+            kept[(row[0], row[3], row[4])] = row
     handlings = {}
     if found:
         for h in InactivityHandling.objects.filter(
@@ -93,6 +135,7 @@ def six_month_cases(
             handlings[(h.member_id, h.rule, h.since)] = h
     out: dict[int, list[SixMonthCase]] = {pk: [] for pk in branch_ids}
     for member_id, name, branch_id, rule, s, last in found:
+        key = (member_id, rule, s.since)
         out[branch_id].append(
             SixMonthCase(
                 member_id=member_id,
@@ -102,9 +145,21 @@ def six_month_cases(
                 since=s.since,
                 months=s.months,
                 last=last,
-                **_handling_facts(handlings.get((member_id, rule, s.since))),
+                year=case_year(s.since, rule_limit),
+                recorded=kept.pop(key, None) is not None,
+                **_handling_facts(handlings.get(key)),
             )
         )
+    # kept cases whose streak is over (the member paid or attended since): still open
+    for member_id, name, branch_id, rule, since, last, case_year_ in kept.values():
+        out.setdefault(branch_id, []).append(
+            SixMonthCase(
+                member_id=member_id, name=name, branch_id=branch_id, rule=rule, since=since,
+                months=rule_limit, last=last, year=case_year_, recorded=True,
+            )
+        )
+    if year is not None:
+        out = {pk: [c for c in cases if c.year == year] for pk, cases in out.items()}
     return out
 
 

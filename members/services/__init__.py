@@ -6,7 +6,7 @@ files into the 党员管理盒 is written by exactly one function here:
 from .development import development_step_record, development_step_update
 from .dues import DuesRowIn, dues_month_record, dues_month_record_many, rate_rows
 from .imports import members_import
-from .inactivity import inactivity_handle
+from .inactivity import inactivity_handle, six_month_cases_record
 from .roster import (
     MEMBER_FIELDS,
     id_number_reveals_record,
@@ -27,6 +27,7 @@ __all__ = [
     "dues_month_record",
     "dues_month_record_many",
     "inactivity_handle",
+    "six_month_cases_record",
     "member_change_status",
     "members_import",
     "member_create",

@@ -12,7 +12,8 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from .. import rules
-from ..models import InactivityHandling, Member
+from ..conf import six_month_limit
+from ..models import InactivityCase, InactivityHandling, Member
 
 
 @transaction.atomic
@@ -44,3 +45,29 @@ def inactivity_handle(
     handling.full_clean(exclude=["member", "handled_by"], validate_unique=False)
     handling.save()
     return handling
+
+
+def six_month_cases_record(cases_by_branch: dict, *, on: date) -> int:
+    """Persist the six-month cases just found (SPEC §11), once per streak
+    (member, rule, first month): a case stays open after the member pays or
+    attends again, until the branch records its handling. Cases below the
+    six-month limit (the alerts' earlier stages) are not cases. One INSERT …
+    ON CONFLICT DO NOTHING; returns the number of cases given."""
+    limit = six_month_limit()
+    rows = [
+        InactivityCase(
+            member_id=c.member_id,
+            branch_id=c.branch_id,
+            rule=c.rule,
+            since=c.since,
+            year=c.year,
+            last=c.last,
+            found_on=on,
+        )
+        for cases in cases_by_branch.values()
+        for c in cases
+        if c.months >= limit and not c.recorded
+    ]
+    if rows:
+        InactivityCase.objects.bulk_create(rows, ignore_conflicts=True)
+    return len(rows)

@@ -24,7 +24,10 @@ from .access import editable_member, visible_branch
 @login_required
 def six_month_page(request, branch_pk):
     branch = visible_branch(request, branch_pk)
-    cases = selectors.six_month_cases([branch.pk], on=timezone.localdate())[branch.pk]
+    today = timezone.localdate()
+    found = selectors.six_month_cases([branch.pk], on=today)
+    services.six_month_cases_record(found, on=today)  # a case, once found, stays open until handled (SPEC §11)
+    cases = found[branch.pk]
     return render(
         request,
         "members/six_month.html",

@@ -173,3 +173,53 @@ def test_the_selector_takes_the_same_number_of_queries_for_many_branches():
         return len(ctx.captured_queries)
 
     assert count(build(2)) == count(build(12))
+
+
+# ---------------------------------------------------------------- a case stays open until handled (SPEC §11)
+
+
+def test_a_case_stays_open_after_a_later_payment_until_the_branch_handles_it(client, user_with_role, monkeypatch):
+    from django.urls import reverse
+
+    from branches.models import RoleAssignment
+    from members.models import InactivityCase
+
+    member = MemberFactory()
+    pay(member, date(2025, 1, 1))
+    branch_id = member.branch_id
+    # the page that lists cases (like the daily sweep) keeps a case when it first finds it
+    client.force_login(user_with_role(RoleAssignment.Role.BRANCH_SECRETARY, member.branch))
+    monkeypatch.setattr("members.views.inactivity.timezone.localdate", lambda: date(2025, 8, 3))
+    assert client.get(reverse("six_month", args=[branch_id])).status_code == 200
+    monkeypatch.undo()
+    assert InactivityCase.objects.filter(member=member, rule=DUES, since=date(2025, 2, 1)).exists()
+
+    pay(member, date(2025, 8, 1))  # pays later: the streak is over, the case is not
+    assert not [c for c in cases(member, date(2025, 9, 1), DUES) if c.since != date(2025, 2, 1)]
+    still = cases(member, date(2025, 9, 1), DUES)
+    assert [(c.since, c.handled, c.year) for c in still] == [(date(2025, 2, 1), False, 2025)]
+    assert six_month_cases([branch_id], on=date(2025, 9, 1), recorded=False)[branch_id] == []
+
+    inactivity_handle(
+        member=member, rule=DUES, since=date(2025, 2, 1), handled_on=date(2025, 9, 2),
+        measure=InactivityHandling.Measure.CORRECTED, note="已谈话，补交党费",
+    )
+    assert cases(member, date(2025, 9, 3), DUES) == []
+
+
+def test_a_case_belongs_to_the_year_its_sixth_month_ended():
+    from members.services import six_month_cases_record
+
+    member = MemberFactory()
+    pay(member, date(2025, 8, 1))  # September 2025 – February 2026 unpaid: the sixth month ends in 2026
+    on = date(2026, 3, 2)
+    found = six_month_cases([member.branch_id], on=on)
+    (case,) = [c for c in found[member.branch_id] if c.rule == DUES and c.member_id == member.pk]
+    assert (case.since, case.year) == (date(2025, 9, 1), 2026)
+    six_month_cases_record(found, on=on)
+    pay(member, date(2026, 3, 1))
+    later = date(2026, 4, 1)
+    assert [c.since for c in six_month_cases([member.branch_id], on=later, year=2026)[member.branch_id]
+            if c.member_id == member.pk and c.rule == DUES] == [date(2025, 9, 1)]
+    assert [c for c in six_month_cases([member.branch_id], on=later, year=2025)[member.branch_id]
+            if c.member_id == member.pk and c.rule == DUES] == []
