@@ -354,14 +354,16 @@ def test_a_secretary_cannot_change_the_kind_of_their_branch_through_the_page_or_
     user = secretary_of(branch)
     page = login(user).post(
         reverse("org_unit_update", args=[branch.pk]),
-        {"name": "改名支部", "kind": OrgUnit.Kind.JOINT_BRANCH, "sector": branch.sector},
+        {"name": "改名支部", "kind": OrgUnit.Kind.JOINT_BRANCH, "sector": branch.sector, "version": branch.version},
     )
     assert page.status_code == 400
     assert "组织类型只能由上级党组织调整。" in page.content.decode()
 
     api = APIClient()
     api.force_authenticate(user)
-    response = api.patch(f"/api/v1/org-units/{branch.pk}/", {"name": "改名支部", "kind": "joint_branch"}, format="json")
+    response = api.patch(
+        f"/api/v1/org-units/{branch.pk}/", {"name": "改名支部", "kind": "joint_branch", "version": branch.version}, format="json"
+    )
     assert response.status_code == 400
     assert response.json()["errors"]["kind"] == ["组织类型只能由上级党组织调整。"]
 

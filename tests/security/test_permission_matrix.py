@@ -27,6 +27,7 @@ from archives import services as archive_services
 from archives.models import Catalogue, Document
 from branches.models import CommitteeTerm, OrgUnit, PartyGroup, RoleAssignment
 from meetings import services as meeting_services
+from meetings.models import Meeting
 from members import services as member_services
 from members.models import Member
 from tests.branches.factories import (
@@ -56,16 +57,24 @@ REFS = {
     "present": Member,
     "branch": OrgUnit,
     "to_branch": OrgUnit,
+    "org_unit": OrgUnit,
     "parent": OrgUnit,
     "party_group": PartyGroup,
     "catalogue": Catalogue,
     "term": CommitteeTerm,
     "corrects": Document,
+    "approval_meeting": Meeting,
 }
 # integer body fields that are plain numbers, not references
 PLAIN = {
     "step", "year", "version", "validity_days", "full_days", "half_days", "votes_for", "votes_against",
     "votes_abstain", "pages", "extension_months", "seats", "number", "voters_due", "voters_present", "votes",
+    # references to objects no unit owns (scorecard templates are shared by every unit)
+    "scorecard",
+    # campaign settings: a sampling seed and a number of working days
+    "sample_seed", "seed", "publicity_days",
+    # user accounts named as 验收组成员 / 指导员: the campaign services check their role assignments
+    "inspectors", "guide",
 }
 
 TODAY = dt.date(2025, 6, 30)
