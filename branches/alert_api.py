@@ -8,6 +8,7 @@
 Registered from `branches.api.register`."""
 
 import django_filters
+from django.db.models import Prefetch
 from django.utils.translation import gettext_lazy as _
 from drf_spectacular.utils import (
     OpenApiResponse,
@@ -51,6 +52,31 @@ class AlertSerializer(serializers.ModelSerializer):
             "id", "kind", "kind_display", "level", "level_display", "org_unit", "org_unit_name", "subject", "period",
             "stage", "member", "due_date", "raised_on", "message", "url", "facts",
         ]
+        read_only_fields = fields
+
+
+class RecipientSerializer(serializers.ModelSerializer):
+    """One user an alert was delivered to."""
+
+    user = serializers.IntegerField(source="user_id", read_only=True)
+    username = serializers.CharField(source="user.username", read_only=True)
+    name = serializers.CharField(source="user.get_full_name", read_only=True, help_text=_("姓名"))
+    is_read = serializers.BooleanField(read_only=True, help_text=_("是否已读"))
+
+    class Meta:
+        model = Notification
+        fields = ["user", "username", "name", "is_read", "read_at", "emailed_at"]
+        read_only_fields = fields
+
+
+class AlertWithRecipientsSerializer(AlertSerializer):
+    """An alert with the users it was delivered to (empty until the sweep has
+    delivered it: `notified_at`)."""
+
+    recipients = RecipientSerializer(source="notifications", many=True, read_only=True)
+
+    class Meta(AlertSerializer.Meta):
+        fields = [*AlertSerializer.Meta.fields, "notified_at", "recipients"]
         read_only_fields = fields
 
 
@@ -145,7 +171,7 @@ class NotificationViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, view
     retrieve=extend_schema(summary=_("提醒详情"), responses={200: AlertSerializer, **NOT_FOUND}),
 )
 class AlertViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.GenericViewSet):
-    serializer_class = AlertSerializer
+    serializer_class = AlertWithRecipientsSerializer
     filterset_class = AlertFilter
     search_fields = ["org_unit__name"]
     ordering_fields = ["raised_on", "due_date", "kind"]
@@ -154,7 +180,13 @@ class AlertViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.Ge
     def get_queryset(self):
         if getattr(self, "swagger_fake_view", False):
             return Alert.objects.none()
-        return alerts.alerts_visible_to(self.request.user).select_related("org_unit")
+        return (
+            alerts.alerts_visible_to(self.request.user)
+            .select_related("org_unit")
+            .prefetch_related(
+                Prefetch("notifications", queryset=Notification.objects.select_related("user").order_by("id"))
+            )
+        )
 
 
 def register(router):

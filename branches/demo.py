@@ -643,7 +643,7 @@ class _Writer:
             max_absent = (due + 4) // 5 - 1  # largest absence that keeps present > 4/5 of due
             present = due - rng.randint(0, max_absent)
         election = Election(org_unit=unit, kind=Election.Kind.GENERAL, date=day, voters_due=due,
-                            voters_present=present, quorum_met=rules.quorum_met(due, present))
+                            voters_present=present, quorum_met=rules.quorum_met(due, present), seats=len(committee))
         self.elections.append(election)
         for member, role in committee:
             votes = rng.randint(present // 2 + 1, present)

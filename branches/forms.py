@@ -117,8 +117,14 @@ class CommitteeTermForm(BootstrapForm):
 
 
 def branch_party_members(branch: OrgUnit):
-    """Members who may sit on the committee, stand for election or lead a group."""
+    """Members who may lead a group (the rule engine flags a 预备党员 leader)."""
     return Member.objects.filter(branch=branch, status__in=Member.PARTY_STATUSES).order_by("name", "pk")
+
+
+def branch_full_members(branch: OrgUnit):
+    """Members who may stand for election or sit on the committee: 正式党员 only,
+    预备党员 have no right to be elected (党章 第七条)."""
+    return Member.objects.filter(branch=branch, status=Member.Status.FULL).order_by("name", "pk")
 
 
 class RoleTenureStartForm(BootstrapForm):
@@ -127,7 +133,7 @@ class RoleTenureStartForm(BootstrapForm):
 
     def __init__(self, *args, branch: OrgUnit, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["member"].queryset = branch_party_members(branch)
+        self.fields["member"].queryset = branch_full_members(branch)
 
 
 class RoleTenureEndForm(BootstrapForm):
@@ -144,11 +150,15 @@ class ElectionForm(BootstrapForm):
     model_fields = ("kind", "date", "voters_due", "voters_present", "notes")
 
     seats = forms.IntegerField(
-        label=_("新一届委员职数"),
+        label=_("应选名额"),
         min_value=1,
         required=False,
-        help_text=_("换届选举时填写；不填则按当选人数确定。"),
+        help_text=_("换届选举：经批准的新一届委员职数，不填则沿用本届职数；补选：不填则为本届缺额数。"),
     )
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["voters_due"].help_text = _("有选举权的正式党员数；预备党员没有选举权，不计入。")
 
 
 class CandidateForm(BootstrapForm):
@@ -157,7 +167,7 @@ class CandidateForm(BootstrapForm):
 
     def __init__(self, *args, branch: OrgUnit, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["member"].queryset = branch_party_members(branch)
+        self.fields["member"].queryset = branch_full_members(branch)
 
 
 class BaseCandidateFormSet(forms.BaseFormSet):

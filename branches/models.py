@@ -158,7 +158,8 @@ class RulePolicy(TimeStampedModel):
 
     sector = models.CharField(_("领域"), max_length=20, choices=Sector.choices, blank=True, unique=True)
     term_years = models.PositiveSmallIntegerField(_("任期（年）"), default=3)
-    max_postponement_days = models.PositiveSmallIntegerField(_("延期/提前换届最长天数"), default=365)
+    # calendar months (SPEC §11: "at most 1 year" is up to the same date one year later)
+    max_postponement_months = models.PositiveSmallIntegerField(_("延期/提前换届最长月数"), default=12)
     min_full_members = models.PositiveSmallIntegerField(_("党支部最少正式党员数"), default=3)
     normal_max_members = models.PositiveSmallIntegerField(_("党支部党员数一般上限"), default=50)
     general_branch_max_members = models.PositiveSmallIntegerField(_("建议设党总支的党员数上限"), default=100)
@@ -166,7 +167,7 @@ class RulePolicy(TimeStampedModel):
     committee_min_size = models.PositiveSmallIntegerField(_("支委会最少人数"), default=3)
     committee_normal_max_size = models.PositiveSmallIntegerField(_("支委会一般最多人数"), default=5)
     committee_max_size = models.PositiveSmallIntegerField(_("支委会最多人数"), default=7)
-    vacancy_max_days = models.PositiveSmallIntegerField(_("缺额须补选天数"), default=90)
+    vacancy_max_months = models.PositiveSmallIntegerField(_("缺额须补选月数"), default=3)
     secretary_min_party_years = models.PositiveSmallIntegerField(_("书记最少党龄（年）"), default=1)
     group_min_members = models.PositiveSmallIntegerField(_("党小组最少人数"), default=3)
     group_min_full_members = models.PositiveSmallIntegerField(_("党小组最少正式党员数"), default=1)
@@ -321,6 +322,10 @@ class Election(TimeStampedModel):
     voters_due = models.PositiveIntegerField(_("应到有选举权党员数"))
     voters_present = models.PositiveIntegerField(_("实到有选举权党员数"))
     quorum_met = models.BooleanField(_("到会人数符合规定"), default=False, editable=False)
+    # 应选名额: the approved 职数 (换届) or the vacancies (补选) — never derived from the result
+    seats = models.PositiveSmallIntegerField(_("应选名额"), null=True, blank=True)
+    # seats left open because candidates tied for the last one: they go to another round (另行选举)
+    runoff_seats = models.PositiveSmallIntegerField(_("另行选举名额"), default=0, editable=False)
     notes = models.TextField(_("备注"), blank=True)
 
     history = HistoricalRecords()
@@ -345,6 +350,8 @@ class ElectionCandidate(models.Model):
     member = models.ForeignKey("members.Member", verbose_name=_("候选人"), on_delete=models.PROTECT)
     votes = models.PositiveIntegerField(_("得票数"))
     elected = models.BooleanField(_("当选"), default=False, editable=False)
+    # above half of the voters present but tied for the last seat: 另行选举
+    runoff = models.BooleanField(_("需另行选举"), default=False, editable=False)
     role = models.CharField(_("拟任职务"), max_length=20, choices=RoleTenure.Role.choices, default=RoleTenure.Role.MEMBER)
 
     class Meta:
@@ -388,10 +395,13 @@ class TermAdjustment(TimeStampedModel):
             raise ValidationError({"new_due_end_date": _("延期换届的新届满日期必须晚于原届满日期。")})
         if self.kind == self.Kind.ADVANCE and self.new_due_end_date >= due:
             raise ValidationError({"new_due_end_date": _("提前换届的新届满日期必须早于原届满日期。")})
-        limit = RulePolicy.for_sector(self.term.org_unit.sector).max_postponement_days
-        if abs((self.new_due_end_date - due).days) > limit:
+        from .rules import within_months
+
+        months = RulePolicy.for_sector(self.term.org_unit.sector).max_postponement_months
+        if not within_months(due, self.new_due_end_date, months):
             raise ValidationError(
-                {"new_due_end_date": _("延期或提前换届一般不超过1年（%(days)s天）。") % {"days": limit}}
+                {"new_due_end_date": _("延期或提前换届一般不超过1年（%(months)s个月，即不晚于或不早于原届满日期的同一日）。")
+                 % {"months": months}}
             )
 
 

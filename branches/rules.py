@@ -9,6 +9,7 @@ same findings by code.
 from dataclasses import dataclass, field
 from datetime import date, timedelta
 
+from dateutil.relativedelta import relativedelta
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
@@ -33,6 +34,7 @@ class TenureFact:
     end: date | None
     full_member_date: date | None
     concurrent_role: str = ""
+    is_probationary: bool = False  # a 预备党员 today: may not hold a seat (党章 第七条)
 
     def held_on(self, day: date) -> bool:
         return self.start <= day and (self.end is None or self.end >= day)
@@ -112,6 +114,43 @@ def quorum_met(voters_due: int, voters_present: int) -> bool:
 def is_elected(votes: int, voters_present: int) -> bool:
     """A candidate is elected with MORE than half of the voters present."""
     return votes * 2 > voters_present
+
+
+def within_months(start: date, end: date, months: int) -> bool:
+    """`end` is at most `months` calendar months from `start`, either way: one
+    year after 2027-03-01 is 2028-03-01, across 29 February or not (SPEC §11)."""
+    if end >= start:
+        return end <= start + relativedelta(months=months)
+    return end >= start - relativedelta(months=months)
+
+
+@dataclass(frozen=True)
+class SeatOutcome:
+    """Who of a valid election's candidates takes a seat (keys as given)."""
+
+    elected: tuple = ()
+    runoff: tuple = ()  # tied for the last seat(s): 另行选举
+    runoff_seats: int = 0
+
+
+def allocate_seats(votes: dict, *, voters_present: int, seats: int) -> SeatOutcome:
+    """差额选举 (SPEC §11): among the candidates with more than half of the
+    voters present, seats go by votes, highest first. Candidates tied for the
+    last seat(s) take none: those seats stay open for another round."""
+    passed = sorted(((v, k) for k, v in votes.items() if is_elected(v, voters_present)), key=lambda x: -x[0])
+    if len(passed) <= seats:
+        return SeatOutcome(elected=tuple(k for _v, k in passed))
+    cutoff = passed[seats - 1][0]
+    above = tuple(k for v, k in passed if v > cutoff)
+    tied = tuple(k for v, k in passed if v == cutoff)
+    if len(above) + len(tied) <= seats:  # cannot happen when more passed than seats, kept for clarity
+        return SeatOutcome(elected=above + tied)
+    return SeatOutcome(elected=above, runoff=tied, runoff_seats=seats - len(above))
+
+
+def vacancy_overdue(since: date, today: date, months: int) -> bool:
+    """A seat empty since `since` has waited more than `months` calendar months for 补选."""
+    return today > since + relativedelta(months=months)
 
 
 def vacancy_since(term: TermFact, today: date) -> date | None:
@@ -238,12 +277,19 @@ def evaluate(facts: BranchFacts, policy, today: date) -> list[Finding]:
                         {"term_id": term.id, "due_end": due.isoformat(), "days_left": (due - today).days}))
 
         since = vacancy_since(term, today)
-        if since is not None and (today - since).days > policy.vacancy_max_days:
+        if since is not None and vacancy_overdue(since, today, policy.vacancy_max_months):
             empty = term.seats - len(current)
             add(Finding("VACANCY", WARNING,
-                        _("委员缺额%(n)s名，自%(since)s起超过%(d)s天未补选。")
-                        % {"n": empty, "since": since.isoformat(), "d": policy.vacancy_max_days},
+                        _("委员缺额%(n)s名，自%(since)s起超过%(m)s个月未补选。")
+                        % {"n": empty, "since": since.isoformat(), "m": policy.vacancy_max_months},
                         {"vacant_seats": empty, "since": since.isoformat()}))
+
+        for t in current:
+            if t.is_probationary:
+                add(Finding("COMMITTEE_SEAT_PROBATIONARY", ERROR,
+                            _("委员%(name)s是预备党员，没有被选举权，不能担任支部委员（党章第七条）。")
+                            % {"name": t.member_name},
+                            {"member_id": t.member_id, "role": t.role}))
 
     election = facts.latest_election
     if election is not None and not election.quorum_met:

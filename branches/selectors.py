@@ -70,6 +70,7 @@ def _term_fact(term: CommitteeTerm) -> rules.TermFact:
                 end=t.end_date,
                 full_member_date=t.member.full_member_date,
                 concurrent_role=t.concurrent_role,
+                is_probationary=t.member.status == Member.Status.PROBATIONARY,
             )
             for t in term.tenures.all()
         ),

@@ -108,10 +108,7 @@ def role_tenure_start(
 ) -> RoleTenure:
     if term.actual_end_date is not None:
         raise ValidationError(_("该届任期已结束，不能再任命委员。"))
-    if member.branch_id != term.org_unit_id:
-        raise ValidationError({"member": _("委员必须是本支部党员。")})
-    if member.status not in Member.PARTY_STATUSES:
-        raise ValidationError({"member": _("只有正式党员或预备党员可以担任委员。")})
+    _check_may_be_elected(member, term.org_unit, field="member", what=_("委员"))
     if start_date < term.start_date:
         raise ValidationError({"start_date": _("任职开始日期不能早于本届任期开始日期。")})
     if concurrent_role and concurrent_role == role:
@@ -168,6 +165,37 @@ def role_tenure_end(*, tenure: RoleTenure, end_date: date, reason: str = "") -> 
     return tenure
 
 
+def _check_may_be_elected(member: Member, org_unit: OrgUnit, *, field: str, what) -> None:
+    """Only 正式党员 of the branch may be elected or hold a committee seat:
+    预备党员 have no right to elect or be elected (党章 第七条, SPEC §11)."""
+    if member.branch_id != org_unit.pk:
+        raise ValidationError({field: _("%(what)s%(name)s不是本支部党员。") % {"what": what, "name": member.name}})
+    if member.status == Member.Status.PROBATIONARY:
+        raise ValidationError(
+            {field: _("%(name)s是预备党员，没有选举权和被选举权，不能作为%(what)s（党章第七条）。")
+             % {"name": member.name, "what": what}}
+        )
+    if member.status != Member.Status.FULL:
+        raise ValidationError({field: _("%(name)s不是正式党员，不能作为%(what)s。") % {"name": member.name, "what": what}})
+
+
+def _seats_to_fill(*, org_unit: OrgUnit, kind: str, seats: int | None) -> tuple[int | None, CommitteeTerm | None]:
+    """应选名额 and the open term. 换届: the approved 职数 as entered, else the
+    current term's; 补选: the seats of the open term that are empty. Never the
+    number elected (SPEC §11)."""
+    term = CommitteeTerm.objects.select_for_update().filter(org_unit=org_unit, actual_end_date__isnull=True).first()
+    if kind == Election.Kind.GENERAL:
+        return (seats if seats else (term.seats if term else None)), term
+    if term is None:
+        raise ValidationError(_("没有进行中的任期，无法补选。"))
+    vacant = term.seats - RoleTenure.objects.filter(term=term, end_date__isnull=True).count()
+    if vacant <= 0:
+        raise ValidationError(_("本届委员职数为%(n)s名，没有缺额，无需补选。") % {"n": term.seats})
+    if seats and seats > vacant:
+        raise ValidationError({"seats": _("补选名额不能多于缺额（%(n)s名）。") % {"n": vacant}})
+    return (seats or vacant), term
+
+
 @transaction.atomic
 def election_record(
     *,
@@ -181,8 +209,13 @@ def election_record(
     notes: str = "",
 ) -> Election:
     """Record a 换届选举 or 补选. The record is kept either way; only a valid
-    one (quorum > 4/5) opens a new term (换届) or fills seats (补选) with the
-    candidates elected by > half of the voters present."""
+    one (quorum > 4/5) opens a new term (换届) or fills seats (补选).
+
+    Seats come from the approved 职数 (`seats`, else the current term's) or the
+    vacancies, never from the result. Among the candidates with > half of the
+    voters present, seats go by votes, highest first (差额选举); candidates
+    tied for the last seat take none, and that seat is recorded as open for
+    another round (另行选举). Only 正式党员 may be candidates."""
     if voters_present > voters_due:
         raise ValidationError({"voters_present": _("实到人数不能多于应到人数。")})
     if not candidates:
@@ -190,8 +223,7 @@ def election_record(
     seen = set()
     for c in candidates:
         member = c["member"]
-        if member.branch_id != org_unit.pk:
-            raise ValidationError({"candidates": _("候选人%(name)s不是本支部党员。") % {"name": member.name}})
+        _check_may_be_elected(member, org_unit, field="candidates", what=_("候选人"))
         if member.pk in seen:
             raise ValidationError({"candidates": _("候选人%(name)s重复。") % {"name": member.name}})
         seen.add(member.pk)
@@ -199,10 +231,22 @@ def election_record(
             raise ValidationError(
                 {"candidates": _("候选人%(name)s的得票数不能多于实到人数。") % {"name": member.name}}
             )
+    quorum = rules.quorum_met(voters_due, voters_present)
+    if quorum:
+        seats, open_term = _seats_to_fill(org_unit=org_unit, kind=kind, seats=seats)
+        if seats is None:
+            raise ValidationError({"seats": _("请填写经批准的新一届委员职数（应选名额）；职数不按当选人数确定。")})
     election = Election(
-        org_unit=org_unit, kind=kind, date=date, voters_due=voters_due, voters_present=voters_present, notes=notes
+        org_unit=org_unit, kind=kind, date=date, voters_due=voters_due, voters_present=voters_present,
+        seats=seats or None, notes=notes,
     )
-    election.quorum_met = rules.quorum_met(voters_due, voters_present)
+    election.quorum_met = quorum
+    outcome = (
+        rules.allocate_seats({i: c["votes"] for i, c in enumerate(candidates)}, voters_present=voters_present,
+                             seats=seats)
+        if quorum else rules.SeatOutcome()
+    )
+    election.runoff_seats = outcome.runoff_seats
     election.full_clean()
     election.save()
     rows = [
@@ -211,25 +255,21 @@ def election_record(
             member=c["member"],
             votes=c["votes"],
             role=c.get("role") or RoleTenure.Role.MEMBER,
-            elected=election.quorum_met and rules.is_elected(c["votes"], voters_present),
+            elected=i in outcome.elected,
+            runoff=i in outcome.runoff,
         )
-        for c in candidates
+        for i, c in enumerate(candidates)
     ]
     ElectionCandidate.objects.bulk_create(rows)
-    if not election.quorum_met:
+    if not quorum:
         _file_election(election, term=None)  # kept on record, in the materials of the term in office
         return election
-    elected = [r for r in rows if r.elected]
     if kind == Election.Kind.GENERAL:
-        term = committee_term_open(
-            org_unit=org_unit, start_date=date, seats=seats or max(1, len(elected)), election=election
-        )
+        term = committee_term_open(org_unit=org_unit, start_date=date, seats=seats, election=election)
     else:
-        term = CommitteeTerm.objects.filter(org_unit=org_unit, actual_end_date__isnull=True).first()
-        if term is None:
-            raise ValidationError(_("没有进行中的任期，无法补选。"))
+        term = open_term
     _file_election(election, term=term)
-    for row in elected:
+    for row in sorted((r for r in rows if r.elected), key=lambda r: -r.votes):
         role_tenure_start(term=term, member=row.member, role=row.role, start_date=date)
     return election
 
@@ -242,6 +282,8 @@ def _file_election(election: Election, *, term: CommitteeTerm | None) -> None:
         "present": election.voters_present,
         "invalid": "" if election.quorum_met else _("，到会人数不足，选举无效"),
     }
+    if election.runoff_seats:
+        title += _("，%(n)s个名额票数相同需另行选举") % {"n": election.runoff_seats}
     filing.file_record(
         source=election,
         branch=election.org_unit,

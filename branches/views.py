@@ -351,7 +351,8 @@ def election_record(request, pk):
     unit = editable_unit(request, pk, branch_only=True)
     formset_class = forms.candidate_formset(candidate_rows(request))
     data = request.POST if request.method == "POST" else None
-    form = forms.ElectionForm(data, initial={"date": timezone.localdate()})
+    voters = Member.objects.filter(branch=unit, status=Member.Status.FULL).count()  # 预备党员 do not vote
+    form = forms.ElectionForm(data, initial={"date": timezone.localdate(), "voters_due": voters or None})
     formset = formset_class(data, prefix="candidates", form_kwargs={"branch": unit})
     if data is not None and form.is_valid() and formset.is_valid():
         election = forms.call_service(
@@ -361,6 +362,11 @@ def election_record(request, pk):
             if election.quorum_met:
                 elected = sum(1 for c in election.candidates.all() if c.elected)
                 messages.success(request, _("选举有效，%(n)s人当选。") % {"n": elected})
+                if election.runoff_seats:
+                    messages.warning(
+                        request,
+                        _("%(n)s个名额候选人得票相同，该名额空缺，需另行选举。") % {"n": election.runoff_seats},
+                    )
             else:
                 messages.warning(request, _("实到人数未超过应到人数的五分之四，选举无效；记录已存档。"))
             return redirect(unit_url(unit, "elections"))

@@ -218,6 +218,21 @@ def is_voting_on(member: Member, day: date) -> bool:
     return member.status == Member.Status.FULL and (member.full_member_date is None or member.full_member_date <= day)
 
 
+def evaluation_ungraded(meeting) -> list[Member]:
+    """民主评议 (SPEC §11): the 正式党员 of the branch on the evaluation day who
+    got no grade. Non-empty means the evaluation is incomplete. Members are
+    those on the branch's roster now (a member transferred out since is not
+    counted)."""
+    graded = EvaluationGrade.objects.filter(meeting=meeting).values("member_id")
+    return list(
+        Member.objects.filter(branch_id=meeting.branch_id, status=Member.Status.FULL)
+        .filter(Q(full_member_date__isnull=True) | Q(full_member_date__lte=meeting.date))
+        .filter(Q(join_date__isnull=True) | Q(join_date__lte=meeting.date))
+        .exclude(pk__in=graded)
+        .order_by("name", "pk")
+    )
+
+
 # ---------------------------------------------------------------- facts for other apps
 
 

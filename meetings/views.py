@@ -416,6 +416,7 @@ def meeting_detail(request, pk):
             "can_edit": can_edit,
             "bound": bound,
             "is_evaluation": Meeting.Kind.EVALUATION in kinds,
+            "ungraded": selectors.evaluation_ungraded(meeting) if Meeting.Kind.EVALUATION in kinds else [],
             "attachment_form": forms.AttachmentForm() if can_edit else None,
             "history": _history(meeting),
             "max_mb": services.attachment_max_bytes() // services.MB,

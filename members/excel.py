@@ -14,7 +14,7 @@ import zipfile
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from datetime import date, datetime
-from decimal import Decimal, InvalidOperation
+from decimal import ROUND_HALF_UP, Decimal, InvalidOperation
 
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
@@ -395,7 +395,7 @@ def _decimal(value, column: Column) -> Decimal:
         raise ValueError(_("应为金额数字，如 4500.00。")) from None
     if not amount.is_finite() or amount < 0:
         raise ValueError(_("金额不能为负数。"))
-    if amount != amount.quantize(Decimal("0.01")):
+    if amount != amount.quantize(Decimal("0.01"), rounding=ROUND_HALF_UP):  # input: more than 分 is refused
         raise ValueError(_("金额最多保留两位小数（到分）。"))
     return amount
 

@@ -1,6 +1,7 @@
 """API serializers of the member roster. The full ID number never leaves
 through them: `id_number` is write-only, `id_number_masked` is what is read."""
 
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import extend_schema_field
@@ -11,6 +12,8 @@ from branches import scoping
 from branches.models import OrgUnit, PartyGroup
 from branches.serializers import ScopedPrimaryKeyRelatedField, branches_editable_by, enum_schema
 
+from . import rules
+from .conf import TransferPolicy
 from .models import DevelopmentStep, DuesMonth, DuesRate, ImportRun, InactivityHandling, Member, Training, Transfer
 
 
@@ -316,14 +319,16 @@ class TransferSerializer(serializers.ModelSerializer):
     validity_days = serializers.IntegerField(required=False, allow_null=True, min_value=1,
                                              help_text=_("留空：市内10天，其他30天；最长90天"))
     issued_on = serializers.DateField(required=False)
+    receipt_due = serializers.SerializerMethodField(help_text=_("回执应寄回日期（转出介绍信；转入为空）"))
+    receipt_late = serializers.SerializerMethodField(help_text=_("回执逾期未回（或回执晚于应寄回日期）"))
 
     class Meta:
         model = Transfer
         fields = [
             "id", "direction", "state", "serial_no", "member", "from_branch", "to_branch", "name", "gender", "age",
             "ethnicity", "party_status", "id_number_masked", "from_org", "to_org", "dues_paid_until", "issued_on",
-            "validity_days", "same_city", "expires_on", "received_on", "receipt_note", "cancelled_on", "note",
-            "created_at", "updated_at",
+            "validity_days", "same_city", "expires_on", "received_on", "receipt_note", "receipt_due",
+            "receipt_late", "cancelled_on", "note", "created_at", "updated_at",
         ]
         read_only_fields = [
             "direction", "serial_no", "from_branch", "name", "gender", "age", "ethnicity", "party_status",
@@ -331,6 +336,26 @@ class TransferSerializer(serializers.ModelSerializer):
             "created_at", "updated_at",
         ]
         extra_kwargs = {"to_org": {"required": False}}
+
+    def _receipt_months(self) -> int:
+        """The policy's months, read once per response (not once per letter)."""
+        root = self.root
+        if not hasattr(root, "receipt_months_cache"):
+            root.receipt_months_cache = TransferPolicy.current().receipt_months
+        return root.receipt_months_cache
+
+    @extend_schema_field(OpenApiTypes.DATE)
+    def get_receipt_due(self, transfer):
+        if transfer.direction != Transfer.Direction.OUT:
+            return None
+        return rules.receipt_due(transfer.issued_on, self._receipt_months())
+
+    @extend_schema_field(OpenApiTypes.BOOL)
+    def get_receipt_late(self, transfer):
+        return transfer.direction == Transfer.Direction.OUT and rules.receipt_late(
+            issued_on=transfer.issued_on, received_on=transfer.received_on, cancelled_on=transfer.cancelled_on,
+            on=timezone.localdate(), months=self._receipt_months(),
+        )
 
 
 class TransferReceiveSerializer(serializers.Serializer):

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import date
-from decimal import Decimal, InvalidOperation
+from decimal import ROUND_HALF_UP, Decimal, InvalidOperation
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
@@ -45,7 +45,7 @@ def _amount(value, field: str, errors: dict) -> Decimal | None:
     if not amount.is_finite() or amount < 0:
         errors.setdefault(field, []).append(_("金额不能为负数。"))
         return None
-    if amount != amount.quantize(rules.CENT):
+    if amount != amount.quantize(rules.CENT, rounding=ROUND_HALF_UP):  # input: more than 分 is refused
         errors.setdefault(field, []).append(_("金额最多保留两位小数（到分）。"))
         return None
     return amount

@@ -113,3 +113,16 @@ def test_list_queries_do_not_grow_with_rows(api_client, swept):
 def test_anonymous_calls_are_refused(api_client, db):
     assert api_client.get("/api/v1/notifications/").status_code == 401
     assert api_client.get("/api/v1/alerts/").status_code == 401
+
+
+def test_each_alert_lists_its_recipients(api_client, swept):
+    api_client.force_login(swept["admin"])
+
+    rows = api_client.get("/api/v1/alerts/", {"within": swept["committee"].pk, "page_size": 500}).json()["results"]
+
+    assert rows
+    for row in rows:
+        delivered = set(Notification.objects.filter(alert_id=row["id"]).values_list("user__username", flat=True))
+        assert {r["username"] for r in row["recipients"]} == delivered
+    secretary = swept["secretary"].username
+    assert any(r["username"] == secretary and r["is_read"] is False for row in rows for r in row["recipients"])

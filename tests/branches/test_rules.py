@@ -281,8 +281,9 @@ def test_seat_empty_for_more_than_three_months_is_flagged():
     branch, term, members = branch_with_committee(full=8)
     tenure = RoleTenure.objects.get(term=term, role="member")
     role_tenure_end(tenure=tenure, end_date=date(2026, 3, 1), reason="调离")
-    assert "VACANCY" not in codes(branch, on=date(2026, 5, 30))
-    f = finding(branch, "VACANCY", on=date(2026, 6, 2))
+    # empty since 2026-03-02: three calendar months run to 2026-06-02 (92 days, not 90)
+    assert "VACANCY" not in codes(branch, on=date(2026, 6, 2))
+    f = finding(branch, "VACANCY", on=date(2026, 6, 3))
     assert f.facts == {"vacant_seats": 1, "since": "2026-03-02"}
 
 

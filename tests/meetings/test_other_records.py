@@ -8,6 +8,7 @@ from django.utils import timezone
 
 from meetings import services
 from meetings.models import EvaluationGrade, MemberReport, TalkRecord
+from meetings.selectors import evaluation_ungraded
 from tests.branches.factories import BranchFactory
 from tests.meetings.factories import MeetingFactory, at, branch_with_members
 from tests.members.factories import MemberFactory
@@ -108,3 +109,12 @@ def test_member_reports_to_the_branch():
     with pytest.raises(ValidationError, match="请填写汇报主题"):
         services.member_report_record(branch=branch, member_id=members[1].pk, date=dt.date(2025, 6, 1), topic="")
     assert MemberReport.objects.count() == 1
+
+
+def test_an_evaluation_leaving_a_full_member_without_a_grade_is_flagged_incomplete():
+    branch, members = branch_with_members(full=3, probationary=1)
+    meeting = evaluation_meeting(branch)
+    services.evaluation_grades_set(meeting, grades={m.pk: "qualified" for m in members[:2]})
+    assert evaluation_ungraded(meeting) == [members[2]]  # the 预备党员 is not expected to have one
+    services.evaluation_grades_set(meeting, grades={m.pk: "qualified" for m in members[:3]})
+    assert evaluation_ungraded(meeting) == []

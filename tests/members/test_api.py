@@ -19,6 +19,7 @@ from members.services import (
     dues_month_record,
     training_record,
     transfer_out_issue,
+    transfer_receive,
 )
 from tests.branches.factories import BranchFactory, CommitteeFactory
 from tests.members.factories import MemberFactory, make_id_number
@@ -253,6 +254,17 @@ def test_issuing_receiving_and_withdrawing_letters(api, tree):
     assert response.json()["state"] == "received"
     errors = envelope(api.post(f"/api/v1/transfers/{letter.pk}/cancel/", {"reason": "x"}, format="json"))
     assert "received_on" in errors
+
+
+def test_a_letter_shows_its_receipt_due_date_and_whether_the_receipt_is_late(api, tree):
+    on_time = transfer_out_issue(member=MemberFactory(branch=tree["a"]), to_org="外县", issued_on=date(2025, 1, 31))
+    transfer_receive(on_time, received_on=date(2025, 2, 28))  # one calendar month after 31 January
+    late = transfer_out_issue(member=MemberFactory(branch=tree["a"]), to_org="外县", issued_on=date(2025, 3, 1))
+
+    rows = {t["id"]: t for t in api.get("/api/v1/transfers/").json()["results"]}
+
+    assert (rows[on_time.pk]["receipt_due"], rows[on_time.pk]["receipt_late"]) == ("2025-02-28", False)
+    assert (rows[late.pk]["receipt_due"], rows[late.pk]["receipt_late"]) == ("2025-04-01", True)
 
 
 def test_letters_validity_and_scope(api, tree):

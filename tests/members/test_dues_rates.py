@@ -99,3 +99,7 @@ def test_dues_are_rounded_to_fen_and_never_fall_when_income_rises(a, b, category
     assert due_low == (low * row.percent / 100).quantize(D("0.01"), rounding="ROUND_HALF_UP")
     assert due_low.as_tuple().exponent == -2
     assert due_low <= due_high
+
+
+def test_money_rounds_half_up_to_the_fen():
+    assert (rules.money("40.505"), rules.money("40.515"), rules.money("40.504")) == (D("40.51"), D("40.52"), D("40.50"))

@@ -312,3 +312,31 @@ def test_only_the_superior_committee_may_revoke_a_branch(login, secretary_of, us
     admin = login(user_with_role(Role.COMMITTEE_ADMIN, two_committees["committee_a"]))
     admin.post(reverse("org_unit_update", args=[branch.pk]), data)
     assert not OrgUnit.objects.get(pk=branch.pk).is_active
+
+
+def test_election_page_does_not_offer_or_accept_a_probationary_candidate(secretary_client, branch):
+    full = MemberFactory(branch=branch, name="正式甲")
+    probationer = ProbationaryMemberFactory(branch=branch, name="预备乙")
+    page = secretary_client.get(reverse("election_record", args=[branch.pk])).content.decode()
+    assert "正式甲" in page and "预备乙" not in page
+
+    response = secretary_client.post(
+        reverse("election_record", args=[branch.pk]),
+        election_data([(full, 8, RoleTenure.Role.SECRETARY), (probationer, 8, RoleTenure.Role.MEMBER)], seats=1),
+    )
+    assert response.status_code == 200
+    assert not Election.objects.exists()
+
+
+def test_contested_election_page_records_a_tie_for_the_last_seat(secretary_client, branch):
+    a, b, c, d = (MemberFactory(branch=branch, name=n) for n in ("甲", "乙", "丙", "丁"))
+    response = secretary_client.post(
+        reverse("election_record", args=[branch.pk]),
+        election_data([(a, 18, "secretary"), (b, 17, "organization"), (c, 16, "member"), (d, 16, "member")],
+                      due=18, present=18, seats=3),
+        follow=True,
+    )
+    page = response.content.decode()
+    assert "选举有效，2人当选" in page and "需另行选举" in page
+    term = CommitteeTerm.objects.get(org_unit=branch, actual_end_date__isnull=True)
+    assert term.seats == 3 and set(term.tenures.values_list("member__name", flat=True)) == {"甲", "乙"}
