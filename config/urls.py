@@ -27,5 +27,6 @@ urlpatterns = [
     path("meetings/", include("meetings.urls")),
     path("archives/", include("archives.urls")),
     path("assessment/", include("assessment.urls")),
+    path("reports/", include("reports.urls")),
     path("", include("branches.urls")),
 ]
