@@ -351,10 +351,16 @@ class SummaryWorkbook(Exporter):
                 xlsx.cell(ws, n, "0", border=xlsx.BORDER),
                 xlsx.cell(ws, xlsx.ratio(n, summary.count), xlsx.PERCENT_FORMAT, border=xlsx.BORDER),
             ])
+        row = 3 + 1 + len(facts) + 1 + 1 + len(s.GRADES)  # rows written so far
         for label, key in ((_("存在问题"), "problems"), (_("下步打算"), "plans")):
+            text = params.get(key, "")
             ws.append([])
             ws.append([xlsx.cell(ws, label, font=bold)])
-            ws.append([xlsx.cell(ws, params.get(key, ""), alignment=xlsx.WRAP)])
+            ws.append([xlsx.cell(ws, text, alignment=xlsx.WRAP)])
+            row += 3
+            ws.merged_cells.add(f"A{row}:C{row}")  # the text spans the sheet's width
+            lines = sum(1 + xlsx.text_width(line) // 52 for line in (text or " ").splitlines())
+            ws.row_dimensions[row].height = max(1, lines) * 15
 
         # 各党支部: a row per branch (the big one)
         rows = []
@@ -546,6 +552,10 @@ class ComplianceWorkbook(Exporter):
             ws.column_dimensions[get_column_letter(i)].width = w
         ws.freeze_panes = "D2"
         xlsx.print_setup(ws, landscape=True)
+        # far too many columns for one page: a page holds about 16 periods, the branch
+        # columns repeat on each page (and the header row on each page down)
+        ws.page_setup.fitToWidth = max(1, -(-len(period_cols) // 16))
+        ws.print_title_cols = "A:C"
         ws.row_dimensions[1].height = 32
         ws.append(xlsx.header_row(ws, all_cols))
         total = len(branches)

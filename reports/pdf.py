@@ -6,6 +6,7 @@ and vector charts drawn as SVG on the server — black and white, no JavaScript.
 from __future__ import annotations
 
 import logging
+import math
 from xml.sax.saxutils import escape
 
 from django.template.loader import render_to_string
@@ -37,7 +38,8 @@ def bar_chart_svg(bars: list[tuple[str, int]], *, width: int = 480, height: int 
     """A vertical bar chart as inline SVG: each bar labelled with its value and
     its share of the total, the category under it."""
     total = sum(v for _label, v in bars) or 1
-    top = max([v for _label, v in bars] + [1])
+    step = max(1, math.ceil(max([v for _label, v in bars] + [1]) / 4))
+    top = step * 4  # whole numbers on the axis
     left, right, head, foot = 36, 12, 22, 40
     plot_w, plot_h = width - left - right, height - head - foot
     slot = plot_w / max(len(bars), 1)

@@ -16,8 +16,10 @@ from dataclasses import dataclass
 from datetime import date, datetime
 from decimal import Decimal
 
+from django.utils.functional import Promise
 from openpyxl import Workbook
 from openpyxl.cell import WriteOnlyCell
+from openpyxl.cell.cell import Cell
 from openpyxl.styles import Alignment, Border, Font, PatternFill, Side
 from openpyxl.utils import get_column_letter
 
@@ -62,7 +64,7 @@ def fit_widths(columns: Sequence[Col], rows: Iterable[Sequence]) -> list[float]:
     widths = [max(c.min_width, text_width(c.header)) for c in columns]
     for row in rows:
         for i, value in enumerate(row[: len(columns)]):
-            w = text_width(value.value if isinstance(value, WriteOnlyCell) else value)
+            w = text_width(value.value if isinstance(value, Cell) else value)
             if w > widths[i]:
                 widths[i] = w
     return [min(w, c.max_width) + 2 for w, c in zip(widths, columns, strict=True)]
@@ -75,6 +77,8 @@ def is_formula_like(value) -> bool:
 def cell(ws, value, number_format: str | None = None, *, font=None, fill=None, alignment=None, border=None):
     """A typed write-only cell. Decimals and ints stay numbers, dates dates;
     text that looks like a formula is stored as plain (quote-prefixed) text."""
+    if isinstance(value, Promise):  # a lazy translation
+        value = str(value)
     if isinstance(value, datetime) and value.tzinfo is not None:
         value = value.replace(tzinfo=None)
     c = WriteOnlyCell(ws, value=value)
@@ -98,7 +102,7 @@ def cell(ws, value, number_format: str | None = None, *, font=None, fill=None, a
 
 def typed_row(ws, columns: Sequence[Col], values: Sequence, *, border=BORDER) -> list:
     return [
-        v if isinstance(v, WriteOnlyCell) else cell(ws, v, col.number_format, border=border)
+        v if isinstance(v, Cell) else cell(ws, v, col.number_format, border=border)
         for col, v in zip(columns, values, strict=True)
     ]
 
