@@ -10,6 +10,7 @@
 
 from django.core.exceptions import ValidationError as DjangoValidationError
 from django.http import FileResponse
+from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiResponse, extend_schema, extend_schema_view
@@ -40,9 +41,11 @@ class ReportJobSerializer(serializers.ModelSerializer):
                             "expires_at", "download_url"]
 
     def get_download_url(self, job) -> str | None:
-        url = job_json(job)["download_url"]
+        if not job_json(job)["download_url"]:
+            return None
+        url = reverse("report-job-download", args=[job.pk])
         request = self.context.get("request")
-        return request.build_absolute_uri(url) if url and request else url
+        return request.build_absolute_uri(url) if request else url
 
     def to_representation(self, job):
         data = super().to_representation(job)
