@@ -162,3 +162,19 @@ def test_the_cleanup_is_scheduled_in_code():
     entry = settings.CELERY_BEAT_SCHEDULE["report-files-cleanup"]
     assert entry["task"] == delete_expired_files.name and entry["task"] in app.tasks
     assert run_report_job.acks_late is True and run_report_job.reject_on_worker_lost is True
+
+
+def test_org_and_score_pages_link_to_the_exports(tree):
+    admin = client_for(tree["admin"])
+    html = admin.get(reverse("org_unit", args=[tree["committee"].pk])).content.decode()
+    assert reverse("report_summary", args=[tree["committee"].pk]) in html
+    assert reverse("report_unit_export", args=[tree["committee"].pk, "branch_reports_zip"]) in html
+    assert reverse("report_unit_export", args=[tree["committee"].pk, "recommend_xlsx"]) in html
+    assert reverse("download_center") in html
+    secretary = client_for(tree["secretary"])
+    year = timezone.localdate().year
+    html = secretary.get(reverse("org_unit", args=[tree["branch"].pk])).content.decode()
+    assert reverse("branch_report_pdf", args=[tree["branch"].pk, year]) in html
+    assert reverse("report_unit_export", args=[tree["branch"].pk, "compliance_xlsx"]) in html
+    html = secretary.get(reverse("branch_score", args=[tree["branch"].pk, YEAR])).content.decode()
+    assert reverse("branch_report_pdf", args=[tree["branch"].pk, YEAR]) in html
