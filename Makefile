@@ -102,6 +102,8 @@ bench: setup redis
 	DATABASE_URL=$(BENCH_DATABASE_URL) $(BIN)/python bench/read_paths.py
 	DATABASE_URL=$(BENCH_DATABASE_URL) $(BIN)/python bench/log_meetings_load.py
 	DATABASE_URL=$(BENCH_DATABASE_URL) $(BIN)/python bench/alert_sweep.py
+	DATABASE_URL=$(BENCH_DATABASE_URL) $(BIN)/python manage.py score_branches --year $$(date +%Y)
+	DATABASE_URL=$(BENCH_DATABASE_URL) $(BIN)/python bench/reports.py
 
 clean: services-stop
 	rm -rf $(VAR) db.sqlite3
