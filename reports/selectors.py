@@ -15,7 +15,7 @@ from django.utils import timezone
 
 from archives.models import Document
 from assessment import services as scoring
-from assessment.models import ScoreSnapshot
+from assessment.models import Scorecard, ScoreSnapshot
 from assessment.selectors import branches_to_score
 from branches.models import CommitteeTerm, OrgUnit, RoleTenure
 from branches.scoping import branches_visible_to, org_units_visible_to
@@ -79,7 +79,7 @@ class BranchScore:
         return self.campaign.grade or self.values["grade"]
 
 
-def _snapshot_values(snap: ScoreSnapshot) -> dict:
+def _snapshot_values(snap: ScoreSnapshot, with_gaps: bool = True) -> dict:
     return {
         "total": snap.total,
         "max": snap.max,
@@ -90,24 +90,31 @@ def _snapshot_values(snap: ScoreSnapshot) -> dict:
         "category_scores": snap.category_scores,
         "items": snap.items,
         "vetoes": snap.vetoes,
-        "open_gaps": snap.open_gaps,
+        "open_gaps": snap.open_gaps if with_gaps else [],
     }
 
 
-def branch_scores(branches: list[OrgUnit], year: int, *, with_campaign: bool = True) -> dict[int, BranchScore]:
+def branch_scores(branches: list[OrgUnit], year: int, *, with_campaign: bool = True,
+                  with_gaps: bool = True) -> dict[int, BranchScore]:
     """Per branch id, the year's score: its snapshot, else scored live from its
-    records (for the branches without one, in one batch)."""
+    records (for the branches without one, in one batch). `with_gaps=False`
+    leaves out 还可争取 (a summary does not show it)."""
     ids = [b.pk for b in branches]
-    snaps = {
-        s.branch_id: s
-        for s in ScoreSnapshot.objects.filter(year=year, branch_id__in=ids).select_related("scorecard")
-    }
+    qs = ScoreSnapshot.objects.filter(year=year, branch_id__in=ids)
+    if not with_gaps:
+        qs = qs.defer("open_gaps")
+    snaps = {s.branch_id: s for s in qs}
+    # the few templates once each (a join would decode a template's JSON on every row)
+    cards = {c.pk: c for c in Scorecard.objects.filter(pk__in={s.scorecard_id for s in snaps.values()})}
+    card_cats = {pk: [{"code": c["code"], "name": c["name"]} for c in card.data["categories"]]
+                 for pk, card in cards.items()}
     out: dict[int, BranchScore] = {}
     for b in branches:
         snap = snaps.get(b.pk)
         if snap is not None:
-            cats = [{"code": c["code"], "name": c["name"]} for c in snap.scorecard.data["categories"]]
-            out[b.pk] = BranchScore(b, _snapshot_values(snap), cats, snap.scorecard.name, True)
+            values = _snapshot_values(snap, with_gaps)
+            card = cards[snap.scorecard_id]
+            out[b.pk] = BranchScore(b, values, card_cats[card.pk], card.name, True)
     missing = [b for b in branches if b.pk not in out]
     if missing:
         for pk, (row, _facts, result) in scoring.branches_score(missing, year).items():
@@ -327,7 +334,7 @@ def summary(unit: OrgUnit, year: int, *, progress=None) -> Summary:
     batch = 500
     for start in range(0, len(branches), batch):
         chunk = branches[start : start + batch]
-        scored = branch_scores(chunk, year)
+        scored = branch_scores(chunk, year, with_gaps=False)
         scores.extend(scored[b.pk] for b in chunk)
         if progress:
             progress(min(start + batch, len(branches)), len(branches))
