@@ -79,19 +79,7 @@ class BranchScore:
         return self.campaign.grade or self.values["grade"]
 
 
-def _snapshot_values(snap: ScoreSnapshot, with_gaps: bool = True) -> dict:
-    return {
-        "total": snap.total,
-        "max": snap.max,
-        "grade": snap.grade,
-        "stars": snap.stars,
-        "vetoed": snap.vetoed,
-        "unrated": snap.unrated,
-        "category_scores": snap.category_scores,
-        "items": snap.items,
-        "vetoes": snap.vetoes,
-        "open_gaps": snap.open_gaps if with_gaps else [],
-    }
+SNAPSHOT_FIELDS = ("total", "max", "grade", "stars", "vetoed", "unrated", "category_scores", "items", "vetoes")
 
 
 def branch_scores(branches: list[OrgUnit], year: int, *, with_campaign: bool = True,
@@ -100,20 +88,20 @@ def branch_scores(branches: list[OrgUnit], year: int, *, with_campaign: bool = T
     records (for the branches without one, in one batch). `with_gaps=False`
     leaves out 还可争取 (a summary does not show it)."""
     ids = [b.pk for b in branches]
-    qs = ScoreSnapshot.objects.filter(year=year, branch_id__in=ids)
-    if not with_gaps:
-        qs = qs.defer("open_gaps")
-    snaps = {s.branch_id: s for s in qs}
+    fields = ("branch_id", "scorecard_id", *SNAPSHOT_FIELDS) + (("open_gaps",) if with_gaps else ())
+    # plain dicts: the JSON form `assessment.explain` reads, without building 2,000 model instances
+    snaps = {row["branch_id"]: row for row in ScoreSnapshot.objects.filter(year=year, branch_id__in=ids).values(*fields)}
     # the few templates once each (a join would decode a template's JSON on every row)
-    cards = {c.pk: c for c in Scorecard.objects.filter(pk__in={s.scorecard_id for s in snaps.values()})}
+    cards = {c.pk: c for c in Scorecard.objects.filter(pk__in={row["scorecard_id"] for row in snaps.values()})}
     card_cats = {pk: [{"code": c["code"], "name": c["name"]} for c in card.data["categories"]]
                  for pk, card in cards.items()}
     out: dict[int, BranchScore] = {}
     for b in branches:
         snap = snaps.get(b.pk)
         if snap is not None:
-            values = _snapshot_values(snap, with_gaps)
-            card = cards[snap.scorecard_id]
+            values = {k: snap[k] for k in SNAPSHOT_FIELDS}
+            values["open_gaps"] = snap.get("open_gaps") or []
+            card = cards[snap["scorecard_id"]]
             out[b.pk] = BranchScore(b, values, card_cats[card.pk], card.name, True)
     missing = [b for b in branches if b.pk not in out]
     if missing:
@@ -312,16 +300,24 @@ class Summary:
 def weakest_items(scores: list[BranchScore], *, limit: int = 10) -> list[WeakItem]:
     """The items most branches lost points on (then most points lost); manual items 未评 are left out."""
     lost: dict[str, list] = {}
+    number: dict[str, Decimal] = {}
+
+    def dec(value) -> Decimal:
+        key = str(value)
+        if key not in number:
+            number[key] = Decimal(key)
+        return number[key]
+
     for s in scores:
         for item in s.values["items"]:
             if item["score"] is None:
                 continue
             entry = lost.setdefault(item["code"], [item["name"], 0, 0, Decimal(0), Decimal(0)])
-            gone = Decimal(str(item["max"])) - Decimal(str(item["score"]))
+            gone = dec(item["max"]) - dec(item["score"])
             entry[1] += gone > 0
             entry[2] += 1
             entry[3] += gone
-            entry[4] += Decimal(str(item["max"]))
+            entry[4] += dec(item["max"])
     items = [WeakItem(code, *v) for code, v in lost.items() if v[1]]
     items.sort(key=lambda w: (-w.branches, -w.lost, w.code))
     return items[:limit]

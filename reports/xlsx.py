@@ -12,6 +12,7 @@ from __future__ import annotations
 import io
 import unicodedata
 from collections.abc import Iterable, Sequence
+from copy import copy
 from dataclasses import dataclass
 from datetime import date, datetime
 from decimal import Decimal
@@ -82,21 +83,35 @@ def cell(ws, value, number_format: str | None = None, *, font=None, fill=None, a
     if isinstance(value, datetime) and value.tzinfo is not None:
         value = value.replace(tzinfo=None)
     c = WriteOnlyCell(ws, value=value)
-    if is_formula_like(value):
+    quoted = is_formula_like(value)
+    if quoted:
         c.data_type = "s"
-        c.quotePrefix = True
-    if number_format:
-        c.number_format = number_format
-    elif isinstance(value, date):
-        c.number_format = DATE_FORMAT
-    if font is not None:
-        c.font = font
-    if fill is not None:
-        c.fill = fill
-    if alignment is not None:
-        c.alignment = alignment
-    if border is not None:
-        c.border = border
+    if not number_format and isinstance(value, date):
+        number_format = DATE_FORMAT
+    if not (number_format or font or fill or alignment or border or quoted):
+        return c
+    # by identity: hashing openpyxl style objects costs more than styling the cell
+    key = (number_format, id(font), id(fill), id(alignment), id(border), quoted)
+    # styling a cell looks its style up in the workbook's tables: do it once per
+    # combination and copy the result (tens of thousands of cells in a big export)
+    styles = ws.__dict__.setdefault("_dzb_styles", {})
+    style = styles.get(key)
+    if style is None:
+        if number_format:
+            c.number_format = number_format
+        if font is not None:
+            c.font = font
+        if fill is not None:
+            c.fill = fill
+        if alignment is not None:
+            c.alignment = alignment
+        if border is not None:
+            c.border = border
+        if quoted:
+            c.quotePrefix = True
+        styles[key] = (copy(c._style), (font, fill, alignment, border))  # the objects stay alive: ids stay unique
+    else:
+        c._style = copy(style[0])
     return c
 
 
