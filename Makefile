@@ -121,6 +121,7 @@ bench: setup redis
 	DATABASE_URL=$(BENCH_DATABASE_URL) $(BIN)/python bench/score_branches.py
 	DATABASE_URL=$(BENCH_DATABASE_URL) $(BIN)/python manage.py score_branches --year $$(date +%Y)
 	DATABASE_URL=$(BENCH_DATABASE_URL) $(BIN)/python bench/dashboard_load.py
+	DATABASE_URL=$(BENCH_DATABASE_URL) $(BIN)/python bench/reports.py
 
 clean: services-stop
 	rm -rf $(VAR) db.sqlite3

@@ -5,7 +5,7 @@ from importlib import import_module
 
 from rest_framework.routers import DefaultRouter
 
-API_APPS = ("branches", "members", "meetings", "archives", "assessment", "assessment.campaigns")
+API_APPS = ("branches", "members", "meetings", "archives", "assessment", "assessment.campaigns", "reports")
 
 router = DefaultRouter()
 for app in API_APPS:

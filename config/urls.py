@@ -32,6 +32,7 @@ urlpatterns = [
     path("campaigns/", include("assessment.campaigns.urls")),
     path("assessment/", include("assessment.urls")),
     path("dashboard/", include("assessment.dashboard_urls")),
+    path("reports/", include("reports.urls")),
     path("", include("assessment.home_urls")),  # each role's home, the 党员's own page
     path("", include("branches.urls")),
 ]

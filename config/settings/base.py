@@ -41,6 +41,7 @@ INSTALLED_APPS = [
     "meetings",
     "archives",
     "assessment",
+    "reports",
 ]
 
 MIDDLEWARE = [
@@ -231,4 +232,16 @@ CELERY_BEAT_SCHEDULE = {
         "schedule": crontab(hour=_sweep_hour, minute=_sweep_minute),
         "options": {"expires": 12 * 60 * 60},  # a sweep still queued half a day later is dropped; the next one catches up
     },
+    # report files past their expiry are deleted (the 下载中心 then says so)
+    "report-files-cleanup": {
+        "task": "reports.delete_expired_files",
+        "schedule": crontab(minute=15),
+        "options": {"expires": 60 * 60},
+    },
 }
+
+# Report jobs (SPEC §8): files are kept REPORTS_KEEP_DAYS days; the jobs run on
+# REPORTS_CELERY_QUEUE (give heavy exports their own queue and worker if they
+# should never delay the alert sweep).
+REPORTS_KEEP_DAYS = env.int("REPORTS_KEEP_DAYS", default=7)
+REPORTS_CELERY_QUEUE = env("REPORTS_CELERY_QUEUE", default="celery")
