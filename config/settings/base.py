@@ -78,6 +78,11 @@ TEMPLATES = [
 # DATABASE_URL defaults to a zero-setup SQLite file; production and CI use PostgreSQL.
 DATABASES = {"default": env.db("DATABASE_URL", default=f"sqlite:///{BASE_DIR / 'db.sqlite3'}")}
 DATABASES["default"]["ATOMIC_REQUESTS"] = False
+# Persistent connections (seconds; 0 = one per request). Production sets CONN_MAX_AGE=60; the
+# health check then replaces a connection the server dropped (PostgreSQL restarted, a failover)
+# at the start of the next request instead of failing it.
+DATABASES["default"]["CONN_MAX_AGE"] = env.int("CONN_MAX_AGE", default=0)
+DATABASES["default"]["CONN_HEALTH_CHECKS"] = True
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 AUTH_PASSWORD_VALIDATORS = [
@@ -125,8 +130,24 @@ CELERY_TASK_SERIALIZER = "json"
 CELERY_RESULT_SERIALIZER = "json"
 CELERY_ACCEPT_CONTENT = ["json"]
 CELERY_TIMEZONE = TIME_ZONE
+# A worker killed mid-task (SIGKILL, OOM, a lost machine) loses nothing: the message is
+# acknowledged only when the task ends (acks_late); a dead pool process hands it back at once
+# (reject_on_worker_lost); a dead worker's unacknowledged message goes back to the queue after
+# the visibility timeout, which must exceed the longest task (time limit 30 min) and countdown.
+# Every task is idempotent (the alerts' unique constraints), so a rerun is safe.
 CELERY_TASK_ACKS_LATE = True
+CELERY_TASK_REJECT_ON_WORKER_LOST = True
 CELERY_TASK_TIME_LIMIT = 30 * 60
+CELERY_BROKER_TRANSPORT_OPTIONS = {"visibility_timeout": env.int("CELERY_VISIBILITY_TIMEOUT", default=60 * 60)}
+CELERY_WORKER_PREFETCH_MULTIPLIER = 1  # a long task does not hold queued ones hostage on a busy worker
+# Three queues, so that a city-wide export never delays the alerts: `celery worker -Q alerts`,
+# `-Q reports`, `-Q default` may run on different hosts (README: 部署).
+CELERY_TASK_DEFAULT_QUEUE = "default"
+CELERY_TASK_ROUTES = {
+    "branches.run_alert_sweep": {"queue": "alerts"},
+    "branches.*alert*": {"queue": "alerts"},
+    "reports.*": {"queue": "reports"},
+}
 CELERY_BROKER_CONNECTION_TIMEOUT = 2
 CELERY_BEAT_SCHEDULER = "django_celery_beat.schedulers:DatabaseScheduler"
 
