@@ -6,7 +6,8 @@
 - pages as a 党委 administrator (org tree, the 党委's page) and as a 支部书记
   (branch page, compliance calendar), through Django's test client.
 
-Prints wall time and SQL query counts. Run:
+Prints wall time and SQL query counts and writes them to bench/out/read_paths.json
+(informational rows: SPEC §10 sets no target for these; see bench/common.py). Run:
 
     DATABASE_URL=postgres://postgres@127.0.0.1:5432/dzb_bench .venv/bin/python bench/read_paths.py
 """
@@ -18,6 +19,7 @@ import time
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
+sys.path.insert(0, str(Path(__file__).resolve().parent))
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "config.settings.local")
 os.environ.setdefault("DEBUG", "False")
 
@@ -25,10 +27,10 @@ import django  # noqa: E402
 
 django.setup()
 
+from common import PeakRSS, QueryCounter, p95, row, write_rows  # noqa: E402
 from django.conf import settings  # noqa: E402
-from django.db import connection, reset_queries  # noqa: E402
+from django.db import connection  # noqa: E402
 from django.test import Client  # noqa: E402
-from django.test.utils import CaptureQueriesContext  # noqa: E402
 from django.utils import timezone  # noqa: E402
 
 from branches.models import OrgUnit, RoleAssignment  # noqa: E402
@@ -38,17 +40,22 @@ from meetings.selectors import branches_compliance  # noqa: E402
 settings.ALLOWED_HOSTS = ["*"]
 
 
+ROWS = []
+
+
 def timed(label, fn, repeat=1):
     times = []
-    for _ in range(repeat):
-        reset_queries()
-        with CaptureQueriesContext(connection) as queries:
-            start = time.perf_counter()
-            result = fn()
-            times.append(time.perf_counter() - start)
-    p95 = sorted(times)[max(0, int(len(times) * 0.95) - 1)]
-    print(f"{label:<46} median {statistics.median(times) * 1000:8.1f} ms  p95 {p95 * 1000:8.1f} ms  "
-          f"{len(queries):4d} queries  (n={repeat})")
+    with PeakRSS() as peak:
+        for _ in range(repeat):
+            with QueryCounter() as queries:
+                start = time.perf_counter()
+                result = fn()
+                times.append(time.perf_counter() - start)
+    slow = p95(times)
+    print(f"{label:<46} median {statistics.median(times) * 1000:8.1f} ms  p95 {slow * 1000:8.1f} ms  "
+          f"{queries.count:4d} queries  (n={repeat})")
+    ROWS.append(row(label, slow * 1000, "ms", queries=queries.count, peak_rss_mb=peak.mb,
+                    note=f"p95 of {repeat}, one process, no concurrency" if repeat > 1 else "one call"))
     return result
 
 
@@ -79,6 +86,8 @@ def main():
         for page in pages:
             response = timed(f"GET {page}", lambda page=page, client=client: client.get(page), repeat=20)
             assert response.status_code == 200, (page, response.status_code)
+            ROWS[-1]["operation"] = f"{assignment.get_role_display()} GET {page}"
+    write_rows("read_paths", ROWS)
 
 
 if __name__ == "__main__":

@@ -2,12 +2,14 @@
 
 from django.core.exceptions import PermissionDenied
 from django.core.exceptions import ValidationError as DjangoValidationError
+from django.db import InterfaceError, OperationalError
 from django.http import Http404
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django_filters.rest_framework import DjangoFilterBackend
 from rest_framework import exceptions, serializers
 from rest_framework.pagination import PageNumberPagination
+from rest_framework.response import Response
 from rest_framework.views import exception_handler as drf_exception_handler
 
 from .concurrency import STALE_MESSAGE, StaleEdit
@@ -113,6 +115,11 @@ def exception_handler(exc, context):
         exc = exceptions.NotFound(_("未找到该记录，或您无权访问。"))
     elif isinstance(exc, PermissionDenied):
         exc = exceptions.PermissionDenied(_("您没有执行该操作的权限。"))
+    elif isinstance(exc, (OperationalError, InterfaceError)):
+        # the database went away mid-request (a restart, a failover): its transaction rolled back,
+        # nothing was written; the client may retry (the next request gets a new connection)
+        return Response({"detail": _("数据库暂时不可用，请稍后重试。"), "errors": {}}, status=503,
+                        headers={"Retry-After": "5"})
     response = drf_exception_handler(exc, context)
     if response is None:
         return None

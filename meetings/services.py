@@ -6,6 +6,7 @@ Logging a meeting is a handful of queries whatever the roster size: the roster
 in one query, the committee (支委会 only), the requirement table, then bulk
 inserts of kinds, attendance rows and resolutions."""
 
+import logging
 from dataclasses import dataclass
 from dataclasses import fields as dataclass_fields
 from datetime import date, datetime
@@ -637,7 +638,7 @@ def validate_upload(f) -> tuple[str, str]:
     return uploads.validate_upload(f, allowed=attachment_types(), max_bytes=attachment_max_bytes())
 
 
-def _save_attachment(meeting: Meeting, f, ctype: str, kind: str, user) -> Attachment:
+def _save_attachment(meeting: Meeting, f, ctype: str, kind: str, user, *, field: str = "attachments") -> Attachment:
     attachment = Attachment(
         meeting=meeting,
         kind=kind,
@@ -646,7 +647,12 @@ def _save_attachment(meeting: Meeting, f, ctype: str, kind: str, user) -> Attach
         size=f.size,
         uploaded_by=user,
     )
-    attachment.file.save(attachment.original_name, f, save=False)
+    try:
+        attachment.file.save(attachment.original_name, f, save=False)
+    except OSError as exc:  # disk full, read-only or missing media directory: say so, save nothing
+        logging.getLogger("meetings").error("attachment not stored for meeting %s: %s", meeting.pk, exc)
+        raise ValidationError({field: [_("附件未能保存：服务器的文件存储暂时不可写，本次提交的内容没有保存。"
+                                         "请稍后重试，或联系系统管理员。")]}) from exc
     try:
         attachment.save()
     except Exception:
@@ -665,7 +671,7 @@ def attachment_add(meeting: Meeting, *, file, kind: str = Attachment.Kind.PHOTO,
         raise ValidationError({"file": exc.messages}) from None
     if kind not in Attachment.Kind.values:
         raise ValidationError({"kind": [_("未知的附件类型。")]})
-    return _save_attachment(meeting, file, ctype, kind, user)
+    return _save_attachment(meeting, file, ctype, kind, user, field="file")
 
 
 @transaction.atomic

@@ -24,6 +24,7 @@ from openpyxl.utils import get_column_letter
 from assessment import explain
 from assessment.selectors import record_names
 from branches.models import OrgUnit, Sector
+from config import xlsx as guarded
 from meetings import compliance as mc
 from meetings.selectors import branches_compliance
 from members import excel as member_excel
@@ -64,6 +65,8 @@ class Exporter:
     def clean(self, user, params: dict) -> dict:
         """The params checked against the user's scope, in their stored form."""
         params = params or {}
+        if not isinstance(params, dict):
+            raise ValidationError({"params": _("参数应为对象，如 {\"unit\": 1, \"year\": 2025}。")})
         out: dict = {}
         if self.target == "branch":
             branch = s.branch_for(user, params.get("branch"))
@@ -78,7 +81,7 @@ class Exporter:
         if self.with_year:
             try:
                 year = int(params.get("year") or timezone.localdate().year)
-            except (TypeError, ValueError):
+            except (TypeError, ValueError, OverflowError):
                 year = 0
             if not 2000 <= year <= timezone.localdate().year:
                 raise ValidationError({"year": _("年度应在2000年至今年之间。")})
@@ -331,9 +334,9 @@ class SummaryWorkbook(Exporter):
             ws.column_dimensions[col].width = width
         xlsx.print_setup(ws, title_rows="")
         bold = Font(bold=True)
-        ws.append([xlsx.cell(ws, title, font=Font(bold=True, size=14))])
-        ws.append([])
-        ws.append(xlsx.header_row(ws, (Col(_("项目")), Col(_("数值")))))
+        guarded.append(ws, [xlsx.cell(ws, title, font=Font(bold=True, size=14))])
+        guarded.append(ws, [])
+        guarded.append(ws, xlsx.header_row(ws, (Col(_("项目")), Col(_("数值")))))
         facts = (
             (_("党支部数"), summary.count, "0"),
             (_("达标及以上"), summary.passing, "0"),
@@ -341,12 +344,12 @@ class SummaryWorkbook(Exporter):
             (_("平均得分"), summary.average, xlsx.SCORE_FORMAT),
         )
         for label, value, fmt in facts:
-            ws.append([xlsx.cell(ws, label, border=xlsx.BORDER), xlsx.cell(ws, value, fmt, border=xlsx.BORDER)])
-        ws.append([])
-        ws.append(xlsx.header_row(ws, (Col(_("等次")), Col(_("党支部数")), Col(_("占比")))))
+            guarded.append(ws, [xlsx.cell(ws, label, border=xlsx.BORDER), xlsx.cell(ws, value, fmt, border=xlsx.BORDER)])
+        guarded.append(ws, [])
+        guarded.append(ws, xlsx.header_row(ws, (Col(_("等次")), Col(_("党支部数")), Col(_("占比")))))
         for g in s.GRADES:
             n = summary.distribution[g]
-            ws.append([
+            guarded.append(ws, [
                 xlsx.cell(ws, str(explain.GRADES[g]), border=xlsx.BORDER),
                 xlsx.cell(ws, n, "0", border=xlsx.BORDER),
                 xlsx.cell(ws, xlsx.ratio(n, summary.count), xlsx.PERCENT_FORMAT, border=xlsx.BORDER),
@@ -354,9 +357,9 @@ class SummaryWorkbook(Exporter):
         row = 3 + 1 + len(facts) + 1 + 1 + len(s.GRADES)  # rows written so far
         for label, key in ((_("存在问题"), "problems"), (_("下步打算"), "plans")):
             text = params.get(key, "")
-            ws.append([])
-            ws.append([xlsx.cell(ws, label, font=bold)])
-            ws.append([xlsx.cell(ws, text, alignment=xlsx.WRAP)])
+            guarded.append(ws, [])
+            guarded.append(ws, [xlsx.cell(ws, label, font=bold)])
+            guarded.append(ws, [xlsx.cell(ws, text, alignment=xlsx.WRAP)])
             row += 3
             ws.merged_cells.add(f"A{row}:C{row}")  # the text spans the sheet's width
             lines = sum(1 + xlsx.text_width(line) // 52 for line in (text or " ").splitlines())
@@ -376,9 +379,9 @@ class SummaryWorkbook(Exporter):
             ws.column_dimensions[get_column_letter(i)].width = w
         ws.freeze_panes = "D2"
         xlsx.print_setup(ws, landscape=True)
-        ws.append(xlsx.header_row(ws, BRANCH_COLUMNS))
+        guarded.append(ws, xlsx.header_row(ws, BRANCH_COLUMNS))
         for n, row in enumerate(rows, start=1):
-            ws.append(xlsx.typed_row(ws, BRANCH_COLUMNS, row))
+            guarded.append(ws, xlsx.typed_row(ws, BRANCH_COLUMNS, row))
             if progress and (n % 200 == 0 or n == total):
                 progress(total + n, total * 2)
 
@@ -557,7 +560,7 @@ class ComplianceWorkbook(Exporter):
         ws.page_setup.fitToWidth = max(1, -(-len(period_cols) // 16))
         ws.print_title_cols = "A:C"
         ws.row_dimensions[1].height = 32
-        ws.append(xlsx.header_row(ws, all_cols))
+        guarded.append(ws, xlsx.header_row(ws, all_cols))
         total = len(branches)
         for n, b in enumerate(branches, start=1):
             statuses = cells.get(b.pk, {})
@@ -580,7 +583,7 @@ class ComplianceWorkbook(Exporter):
                 xlsx.cell(ws, missing, "0", border=xlsx.BORDER),
                 xlsx.cell(ws, xlsx.ratio(held, due), xlsx.PERCENT_FORMAT, border=xlsx.BORDER),
             ]
-            ws.append(row)
+            guarded.append(ws, row)
             if progress and (n % 200 == 0 or n == total):
                 progress(total + n, total * 2)
         if progress:

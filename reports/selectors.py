@@ -31,19 +31,24 @@ PASSING = {"demonstration", "advanced", "pass"}
 # ---------------------------------------------------------------- scope
 
 
+def _pk(value) -> int | None:
+    """An id from untrusted params: a positive integer the database can hold."""
+    try:
+        pk = int(value)
+    except (TypeError, ValueError, OverflowError):
+        return None
+    return pk if 0 < pk < 2**31 else None
+
+
 def unit_for(user, unit_id) -> OrgUnit | None:
     """An org unit the user may export (their own scope decides; None if not)."""
-    try:
-        return org_units_visible_to(user).get(pk=int(unit_id))
-    except (OrgUnit.DoesNotExist, TypeError, ValueError):
-        return None
+    pk = _pk(unit_id)
+    return None if pk is None else org_units_visible_to(user).filter(pk=pk).first()
 
 
 def branch_for(user, branch_id) -> OrgUnit | None:
-    try:
-        return branches_visible_to(user).get(pk=int(branch_id))
-    except (OrgUnit.DoesNotExist, TypeError, ValueError):
-        return None
+    pk = _pk(branch_id)
+    return None if pk is None else branches_visible_to(user).filter(pk=pk).first()
 
 
 def branches_under(unit: OrgUnit) -> list[OrgUnit]:

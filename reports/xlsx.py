@@ -24,8 +24,10 @@ from openpyxl.cell.cell import Cell
 from openpyxl.styles import Alignment, Border, Font, PatternFill, Side
 from openpyxl.utils import get_column_letter
 
+from config import xlsx as guarded
+from config.xlsx import FORMULA_PREFIXES
+
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
-FORMULA_PREFIXES = ("=", "+", "-", "@", "\t", "\r")
 HEADER_FONT = Font(bold=True)
 HEADER_FILL = PatternFill("solid", fgColor="D9D9D9")
 THIN = Side(style="thin", color="000000")
@@ -149,9 +151,9 @@ def table_sheet(wb: Workbook, title: str, columns: Sequence[Col], rows: list[lis
         ws.column_dimensions[get_column_letter(i)].width = w
     ws.freeze_panes = "A2"
     print_setup(ws, landscape=landscape)
-    ws.append(header_row(ws, columns))
+    guarded.append(ws, header_row(ws, columns))
     for row in rows:
-        ws.append(typed_row(ws, columns, row))
+        guarded.append(ws, typed_row(ws, columns, row))
     return ws
 
 

@@ -104,7 +104,7 @@ USE_TZ = True
 
 STATIC_URL = "/static/"
 STATICFILES_DIRS = [BASE_DIR / "static"]
-STATIC_ROOT = BASE_DIR / "var" / "staticfiles"
+STATIC_ROOT = Path(env("STATIC_ROOT", default=str(BASE_DIR / "var" / "staticfiles")))
 MEDIA_URL = "/media/"
 MEDIA_ROOT = Path(env("MEDIA_ROOT", default=str(BASE_DIR / "var" / "media")))
 STORAGES = {
@@ -153,8 +153,24 @@ CELERY_TASK_SERIALIZER = "json"
 CELERY_RESULT_SERIALIZER = "json"
 CELERY_ACCEPT_CONTENT = ["json"]
 CELERY_TIMEZONE = TIME_ZONE
+# A worker killed mid-task (SIGKILL, OOM, a lost machine) loses nothing: the message is
+# acknowledged only when the task ends (acks_late); a dead pool process hands it back at once
+# (reject_on_worker_lost); a dead worker's unacknowledged message goes back to the queue after
+# the visibility timeout, which must exceed the longest task (time limit 30 min) and countdown.
+# Every task is idempotent (the alerts' unique constraints), so a rerun is safe.
 CELERY_TASK_ACKS_LATE = True
+CELERY_TASK_REJECT_ON_WORKER_LOST = True
 CELERY_TASK_TIME_LIMIT = 30 * 60
+CELERY_BROKER_TRANSPORT_OPTIONS = {"visibility_timeout": env.int("CELERY_VISIBILITY_TIMEOUT", default=60 * 60)}
+CELERY_WORKER_PREFETCH_MULTIPLIER = 1  # a long task does not hold queued ones hostage on a busy worker
+# Three queues, so that a city-wide export never delays the alerts: `celery worker -Q alerts`,
+# `-Q reports`, `-Q default` may run on different hosts (README: 部署).
+CELERY_TASK_DEFAULT_QUEUE = "default"
+CELERY_TASK_ROUTES = {
+    "branches.run_alert_sweep": {"queue": "alerts"},
+    "branches.*alert*": {"queue": "alerts"},
+    "reports.*": {"queue": "reports"},
+}
 CELERY_BROKER_CONNECTION_TIMEOUT = 2
 CELERY_BEAT_SCHEDULER = "django_celery_beat.schedulers:DatabaseScheduler"
 
@@ -244,4 +260,4 @@ CELERY_BEAT_SCHEDULE = {
 # REPORTS_CELERY_QUEUE (give heavy exports their own queue and worker if they
 # should never delay the alert sweep).
 REPORTS_KEEP_DAYS = env.int("REPORTS_KEEP_DAYS", default=7)
-REPORTS_CELERY_QUEUE = env("REPORTS_CELERY_QUEUE", default="celery")
+REPORTS_CELERY_QUEUE = env("REPORTS_CELERY_QUEUE", default="reports")

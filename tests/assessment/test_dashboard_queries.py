@@ -20,13 +20,13 @@ YEAR = 2026
 def _fresh_cache():
     """The dashboard caches its panels per state of a subtree; start every test cold."""
     cache.clear()
-# Cold (nothing cached): session, user, scope (roles), member link, the unit,
+# Cold (nothing cached): session, user, scope (roles and member link in one query), the unit,
 # scorecards, the stamps (unit's and parent's subtree), subtree units, snapshots,
 # the parent's category scores, alerts, trend; the page adds the unit's
 # ancestors (breadcrumb) and the unread badge. Warm: the two snapshot loads and
 # the parent's category scores come from the cache.
-PAGE_QUERIES = {"cold": 14, "warm": 11}
-API_QUERIES = {"cold": 12, "warm": 9}
+PAGE_QUERIES = {"cold": 13, "warm": 10}
+API_QUERIES = {"cold": 11, "warm": 8}
 
 
 def committee_with(n: int):
