@@ -27,7 +27,7 @@ from django.db import connection
 
 from branches import alerts
 from branches.models import Alert, Notification
-from branches.tasks import run_alert_sweep as sweep_task
+from tests.alerts.test_celery import app_on
 
 pytestmark = [
     pytest.mark.celery,
@@ -80,11 +80,12 @@ def test_a_worker_killed_mid_sweep_is_redelivered_and_the_sweep_completes_once(d
     log = tmp_path / "worker.log"
     connection.close()  # the worker and the lock below use their own connections
 
+    app = app_on(settings.CELERY_BROKER_URL)  # the project's Celery configuration on the test Redis
     lock = raw_connection()
     lock.execute("LOCK TABLE branches_alert IN SHARE ROW EXCLUSIVE MODE")  # reads pass, the INSERT waits
     first = start_worker(queue, log)
     try:
-        result = sweep_task.apply_async(args=[DAY.isoformat()], queue=queue)
+        result = app.tasks["branches.run_alert_sweep"].apply_async(args=[DAY.isoformat()], queue=queue)
         with raw_connection(autocommit=True) as watch:
             wait_for(lambda: watch.execute(
                 "SELECT pid FROM pg_stat_activity WHERE datname = current_database() AND wait_event_type = 'Lock' "
