@@ -464,11 +464,7 @@ class RecommendList(Exporter):
             values = (n, sc.branch.name, name, phone or sc.branch.contact_phone,
                       BRANCH_TYPES.get(sc.branch.sector, str(Sector(sc.branch.sector).label)))
             for i, v in enumerate(values, start=1):
-                c = ws.cell(row=row, column=i)
-                c.value = v
-                if xlsx.is_formula_like(v):
-                    c.data_type = "s"
-                    c.quotePrefix = True
+                c = guarded.set_value(ws.cell(row=row, column=i), v)  # a formula-looking name stays text
                 c.border = xlsx.BORDER
                 c.alignment = xlsx.CENTER if i != 2 else Alignment(vertical="center", wrap_text=True)
             ws.row_dimensions[row].height = 22
