@@ -12,15 +12,18 @@ logins:
 
 from __future__ import annotations
 
-from datetime import timedelta
+from datetime import datetime, time, timedelta
 from decimal import Decimal
 
 from django.core.files.uploadedfile import SimpleUploadedFile
+from django.utils import timezone
 
 from meetings.models import Meeting
+from meetings.services import meeting_record
 
 from ..models import Assessment
 from . import services
+from .selectors import assessment_drift
 
 PNG = b"\x89PNG\r\n\x1a\n" + b"\x00" * 64
 FULL = {"E1": Decimal("4"), "E2": Decimal("2"), "E3": Decimal("2")}
@@ -139,21 +142,18 @@ def running(ctx, year: int, admin) -> None:
     services.assessment_verify(actor=users["ysz"], assessment=verified, manual={"E2": Decimal("1")},
                                comment="宣传栏内容未及时更新")
     # a record of the year added after the submission: dw1 sees the difference and can re-score
-    backfill(services.fresh_facts(submitted), submitted.branch, admin)
+    backfill(submitted, admin)
 
 
-def backfill(facts, branch, user) -> None:
-    """Log one meeting the branch had missed in the year (as a branch tidying its 台账 after submitting)."""
-    from datetime import datetime, time
-
-    from django.utils import timezone
-
-    from meetings.services import meeting_record
-
-    for cell in facts.cells:
-        if cell.status == "missing" and cell.requirement in ("theme_day", "committee", "branch_assembly"):
-            day = cell.end - timedelta(days=3)
-            meeting_record(branch=branch, kinds=[cell.requirement],
-                           held_at=timezone.make_aware(datetime.combine(day, time(15))),
-                           topic="（提交自评后补录）主题党日", user=user)
+def backfill(assessment, user, *, tries: int = 5) -> None:
+    """Log meetings the branch had missed in the year (as a branch tidying its 台账
+    after submitting), one at a time, until its records differ from the frozen ones."""
+    cells = [c for c in services.fresh_facts(assessment).cells
+             if c.status == "missing" and c.requirement in ("committee", "theme_day", "branch_assembly")]
+    for cell in cells[:tries]:
+        day = cell.end - timedelta(days=3)
+        meeting_record(branch=assessment.branch, kinds=[cell.requirement],
+                       held_at=timezone.make_aware(datetime.combine(day, time(15))),
+                       topic="（提交自评后补录）会议记录", user=user)
+        if assessment_drift(assessment).changed:
             return
