@@ -3,7 +3,6 @@
 import pytest
 from django.utils import timezone
 
-from assessment.campaigns.selectors import assessment_drift
 from assessment.management.commands.seed_demo import seed_database
 from assessment.models import Assessment, Campaign
 
@@ -19,5 +18,4 @@ def test_the_demo_campaigns_show_every_stage_and_all_four_grades():
     assert set(Assessment.objects.values_list("status", flat=True)) == {
         "draft", "submitted", "returned", "approved", "verified", "finalised", "rectifying", "reinspected"}
     assert finished.assessments.filter(objections__isnull=False).exists()
-    waiting = running.assessments.get(status="submitted")
-    assert assessment_drift(waiting).items  # records changed after it was submitted
+    assert running.assessments.filter(status="submitted").count() == 1  # dw1's to review
