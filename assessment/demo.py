@@ -21,6 +21,15 @@ def seed(ctx) -> None:
     if getattr(getattr(ctx, "scale", None), "name", "demo") != "demo":
         return  # city scale: bench/score_branches.py scores it
     previous_year_grade_spread(ctx)
+    current_year_live_scores(ctx)
+
+
+def current_year_live_scores(ctx) -> None:
+    """Snapshots of the year so far, so that the dashboard's default year (the
+    current one) shows the demo's branches at once; `score_branches` or the
+    dashboard's 重新计算 brings them up to date later."""
+    year = (getattr(ctx, "today", None) or date.today()).year
+    snapshots_refresh(branches=list(getattr(ctx, "branches", None) or []), year=year, on=getattr(ctx, "today", None))
 
 
 def _rating_for(total: Decimal, band: tuple[int, int]) -> int | None:
