@@ -20,7 +20,8 @@ from members import scoping
 from members.models import Member
 
 from . import filing, uploads
-from .models import Book, BoxType, Catalogue, Document, DocumentKind
+from .models import TERM_BOXES, Book, BoxType, Catalogue, Document, DocumentKind
+from .selectors import expected_books
 
 
 class _Errors:
@@ -357,8 +358,6 @@ def book_register(
 def books_register_year(*, branch: OrgUnit, year: int, user=None) -> list[Book]:
     """Register every book the year still lacks: the branch's 会议记录本, one
     per 党小组 and one 学习笔记本 per party member. Returns the new books."""
-    from .selectors import expected_books
-
     if not branch.is_branch:
         raise ValidationError({"branch": [_("只能为党支部登记记录本。")]})
     this_year = timezone.localdate().year
@@ -400,8 +399,6 @@ def box_types_by_kind() -> dict[str, BoxType]:
 def catalogue_open(*, branch: OrgUnit, box_kind: str, year: int, term=None) -> Catalogue:
     """Get or open a box's catalogue: for the 组织管理档案盒 the term's (when the
     branch has one), else the year's."""
-    from .models import TERM_BOXES
-
     if not branch.is_branch:
         raise ValidationError({"branch": [_("只能为党支部建立档案。")]})
     if box_kind in TERM_BOXES and term is not None:

@@ -5,10 +5,13 @@ from decimal import Decimal
 from django.conf import settings
 from django.db import models
 from django.db.models import F, Q
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
 from branches.models import OrgUnit, TimeStampedModel, acting_user
+
+from .engine import Card, Thresholds
 
 
 class Scorecard(TimeStampedModel):
@@ -42,8 +45,6 @@ class Scorecard(TimeStampedModel):
         return self.published_at is not None
 
     def card(self):
-        from .engine import Card
-
         return Card.from_data(self.data)
 
 
@@ -98,8 +99,6 @@ class ScoreSnapshot(TimeStampedModel):
 
 
 def _default_year() -> int:
-    from django.utils import timezone
-
     return timezone.localdate().year - 1
 
 
@@ -169,8 +168,6 @@ class Campaign(TimeStampedModel):
         return self.name
 
     def thresholds(self):
-        from .engine import Thresholds
-
         return Thresholds(self.threshold_demonstration, self.threshold_advanced, self.threshold_pass)
 
 

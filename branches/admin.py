@@ -15,6 +15,7 @@ from .models import (
     RulePolicy,
     TermAdjustment,
 )
+from .rules import quorum_met
 
 
 @admin.register(OrgUnit)
@@ -80,8 +81,6 @@ class ElectionAdmin(SimpleHistoryAdmin):
     inlines = [CandidateInline]
 
     def save_model(self, request, obj, form, change):
-        from .rules import quorum_met
-
         obj.quorum_met = quorum_met(obj.voters_due, obj.voters_present)
         super().save_model(request, obj, form, change)
 

@@ -1,5 +1,6 @@
 from functools import cached_property
 
+from .alerts import unread_count
 from .models import RoleAssignment
 from .scoping import scope_of
 
@@ -12,8 +13,6 @@ class UnreadNotifications:
 
     @cached_property
     def count(self) -> int:
-        from .alerts import unread_count
-
         return unread_count(self.user)
 
     def __bool__(self):
@@ -43,6 +42,4 @@ def navigation(request):
 
 
 def _role_labels():
-    from .models import RoleAssignment
-
     return RoleAssignment.Role.choices

@@ -42,6 +42,7 @@ from django.utils import timezone
 from simple_history.utils import bulk_create_with_history, bulk_update_with_history
 
 from . import rules
+from .alerts import run_alert_sweep
 from .demo_names import FEMALE, MALE, SURNAMES, person_name
 from .models import (
     CommitteeTerm,
@@ -881,8 +882,6 @@ def login_rows() -> list[tuple[str, str, str, str]]:
 def seed_alerts(ctx: SeedContext) -> None:
     """Last step: run the SPEC §7 alert sweep as of `ctx.today`, so the demo
     logins find notifications (nothing is e-mailed)."""
-    from .alerts import run_alert_sweep
-
     result = run_alert_sweep(on=ctx.today, email=False)
     ctx.counts["提醒"] += result.new_alerts
     ctx.counts["通知"] += result.notifications

@@ -13,6 +13,8 @@ from simple_history.models import HistoricalRecords
 
 from config.concurrency import version_field
 
+from .rules import latest_due_end, within_months
+
 
 class TimeStampedModel(models.Model):
     created_at = models.DateTimeField(_("创建时间"), auto_now_add=True)
@@ -245,8 +247,6 @@ class CommitteeTerm(TimeStampedModel):
 
     def effective_due_end(self, approvals=None) -> date:
         """Due end after the latest approved postponement/advance (one rule, in the engine)."""
-        from .rules import latest_due_end
-
         approvals = self.postponements.all() if approvals is None else approvals
         ordered = sorted(approvals, key=lambda a: (a.approval_date, a.pk))
         return latest_due_end(self.due_end_date, [a.new_due_end_date for a in ordered])
@@ -399,8 +399,6 @@ class TermAdjustment(TimeStampedModel):
             raise ValidationError({"new_due_end_date": _("延期换届的新届满日期必须晚于原届满日期。")})
         if self.kind == self.Kind.ADVANCE and self.new_due_end_date >= due:
             raise ValidationError({"new_due_end_date": _("提前换届的新届满日期必须早于原届满日期。")})
-        from .rules import within_months
-
         months = RulePolicy.for_sector(self.term.org_unit.sector).max_postponement_months
         if not within_months(due, self.new_due_end_date, months):
             raise ValidationError(

@@ -21,8 +21,9 @@ from django.utils import timezone
 from meetings.models import Meeting
 from meetings.services import meeting_record
 
+from .. import engine
 from ..models import Assessment
-from . import services
+from . import services, stages
 from .selectors import assessment_drift
 
 PNG = b"\x89PNG\r\n\x1a\n" + b"\x00" * 64
@@ -75,9 +76,7 @@ def finished(ctx, year: int, admin) -> None:
     )
     assessments = list(campaign.assessments.select_related("branch").order_by("branch__path"))
     # the branch with the best records claims full marks and a commendation; the others rate themselves partly
-    previews = {a.pk: services.fresh_facts(a) for a in assessments}
-    from .. import engine
-
+    previews = {a.pk: stages.fresh_facts(a) for a in assessments}
     ranked = sorted(assessments, key=lambda a: -engine.score(a.scorecard.card(), previews[a.pk]).total)
     best, worst = ranked[0], ranked[-1]
     for a in assessments:
@@ -148,7 +147,7 @@ def running(ctx, year: int, admin) -> None:
 def backfill(assessment, user, *, tries: int = 5) -> None:
     """Log meetings the branch had missed in the year (as a branch tidying its 台账
     after submitting), one at a time, until its records differ from the frozen ones."""
-    cells = [c for c in services.fresh_facts(assessment).cells
+    cells = [c for c in stages.fresh_facts(assessment).cells
              if c.status == "missing" and c.requirement in ("committee", "theme_day", "branch_assembly")]
     for cell in cells[:tries]:
         day = cell.end - timedelta(days=3)

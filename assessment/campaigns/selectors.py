@@ -8,12 +8,15 @@ from decimal import Decimal
 
 from django.db.models import Count, Q, QuerySet
 
-from branches.models import RoleAssignment
+from branches.models import OrgUnit, RoleAssignment
 from branches.scoping import branches_visible_to, org_units_visible_to, scope_of
 
 from .. import engine
+from ..explain import explained
 from ..models import Assessment, Campaign
+from ..services import facts_hash
 from . import rules
+from .stages import STAGE_INPUTS, demonstration_warning, fresh_facts, frozen_facts, stage_inputs
 
 Status = Assessment.Status
 Role = RoleAssignment.Role
@@ -44,8 +47,6 @@ def review_queue(user, campaign: Campaign | None = None) -> QuerySet[Assessment]
     elif q is None:
         return Assessment.objects.none()
     else:
-        from branches.models import OrgUnit
-
         qs = Assessment.objects.filter(branch__in=OrgUnit.objects.filter(q))
     if campaign is not None:
         qs = qs.filter(campaign=campaign)
@@ -102,8 +103,6 @@ def campaign_progress(campaign: Campaign) -> Progress:
 
 def campaign_warnings(campaign: Campaign) -> list[str]:
     """The 20% 示范 warning once grades exist (公示 or later)."""
-    from .services import demonstration_warning
-
     if campaign.status == Campaign.Status.OPEN:
         return []
     progress = campaign_progress(campaign)
@@ -145,9 +144,6 @@ def assessment_drift(assessment: Assessment) -> Drift:
     """Compare the facts frozen at submission with the records as they stand
     now, item by item (auto items; the stored manual values are the same on
     both sides). Nothing is written: the submitted score does not move."""
-    from ..services import facts_hash
-    from .services import STAGE_INPUTS, fresh_facts, frozen_facts, stage_inputs
-
     a = assessment
     if a.frozen_facts is None:
         return NO_DRIFT
@@ -184,8 +180,6 @@ STAGES = (("self", "self_result"), ("review", "review_result"), ("verify", "veri
 def assessment_stages(a: Assessment, rows=None) -> list[dict]:
     """Each stage scored so far, its items explained (sentences and record
     links) and every override shown with its reason."""
-    from ..explain import explained
-
     rows = list(a.item_scores.all()) if rows is None else rows
     reasons = {(r.stage, r.code): r.reason for r in rows if r.override is not None}
     out = []
@@ -204,8 +198,6 @@ def assessment_stages(a: Assessment, rows=None) -> list[dict]:
 
 def _override_reason(reasons: dict, stage: str, code: str) -> str:
     """The reason of the override a stage's score carries (its own, else the earlier stage's)."""
-    from .services import STAGE_INPUTS
-
     for s in reversed(STAGE_INPUTS[stage]):
         if (s, code) in reasons:
             return reasons[(s, code)]

@@ -19,6 +19,7 @@ from django.utils.translation import gettext as _
 
 from archives.uploads import MB, validate_upload
 from branches.models import OrgUnit
+from meetings.models import Meeting
 
 from .. import engine
 from ..models import (
@@ -33,7 +34,7 @@ from ..models import (
     Transition,
 )
 from ..selectors import branches_to_score, scorecards_latest, scoring_facts
-from ..services import facts_hash, scorecard_for, snapshot_values
+from ..services import facts_hash, scorecard_for
 from . import rules
 from .permissions import (
     can_manage,
@@ -44,24 +45,21 @@ from .permissions import (
     is_branch_officer,
     require,
 )
+from .selectors import assessment_drift
+from .stages import (
+    RESULT_FIELDS,
+    card_of,
+    demonstration_warning,
+    fresh_facts,
+    frozen_facts,
+    result_json,
+    stage_inputs,
+)
 
 Status = Assessment.Status
 Stage = ItemScore.Stage
 EVIDENCE_TYPES = {"jpg": "image/jpeg", "jpeg": "image/jpeg", "png": "image/png", "pdf": "application/pdf"}
 EVIDENCE_MAX_BYTES = 10 * MB
-# the stages whose values a stage's score reads, in order (a later one's value wins)
-STAGE_INPUTS = {
-    Stage.SELF: (Stage.SELF,),
-    Stage.REVIEW: (Stage.SELF, Stage.REVIEW),
-    Stage.VERIFY: (Stage.SELF, Stage.REVIEW, Stage.VERIFY),
-    Stage.REINSPECT: (Stage.SELF, Stage.REVIEW, Stage.VERIFY, Stage.REINSPECT),
-}
-RESULT_FIELDS = {
-    Stage.SELF: ("self_result", "self_total"),
-    Stage.REVIEW: ("review_result", "review_total"),
-    Stage.VERIFY: ("verify_result", "verify_total"),
-    Stage.REINSPECT: ("reinspect_result", None),
-}
 
 
 def today() -> date:
@@ -101,10 +99,6 @@ def _save(a: Assessment, *fields: str) -> None:
     a.save(update_fields=[*fields, "version", "updated_at"])
 
 
-def _card(a: Assessment) -> engine.Card:
-    return a.scorecard.card()
-
-
 def _decimal(value, label: str) -> Decimal:
     try:
         number = Decimal(str(value))
@@ -140,7 +134,7 @@ def _save_scores(
 ) -> None:
     """Store one stage's values. Manual and bonus items take points; auto items
     only an override with a written reason; manual vetoes a reason."""
-    card = _card(a)
+    card = card_of(a)
     items = {i.code: i for i in card.items}
     bonus = {b.code: b for b in card.bonus}
     manual_vetoes = {v.code: v for v in card.vetoes if v.method == engine.MANUAL}
@@ -214,57 +208,13 @@ def _save_scores(
         row.save()
 
 
-def stage_inputs(a: Assessment, stage: str, rows: Iterable[ItemScore] | None = None, *, card=None) -> dict:
-    """The engine's keyword arguments for a stage, from the stored values."""
-    card = card or _card(a)
-    bonus_codes = {b.code for b in card.bonus}
-    veto_codes = {v.code for v in card.vetoes}
-    order = STAGE_INPUTS[stage]
-    rows = list(rows) if rows is not None else list(a.item_scores.filter(stage__in=order))
-    rows.sort(key=lambda r: order.index(r.stage) if r.stage in order else -1)
-    manual, bonus, overrides, vetoes = {}, {}, {}, set()
-    for r in rows:
-        if r.stage not in order:
-            continue
-        if r.code in veto_codes:
-            # a reinspection starts from no veto of its own: the earlier findings were what the 整改 put right
-            if r.value and (stage != Stage.REINSPECT or r.stage == Stage.REINSPECT):
-                vetoes.add(r.code)
-        elif r.override is not None:
-            overrides[r.code] = r.override
-        elif r.code in bonus_codes:
-            if r.value is None:
-                bonus.pop(r.code, None)
-            else:
-                bonus[r.code] = r.value
-        elif r.value is not None:
-            manual[r.code] = r.value
-        else:
-            manual.pop(r.code, None)
-    return {"manual": manual, "bonus": bonus, "overrides": overrides, "vetoes": vetoes}
-
-
-def result_json(result: engine.BranchScore) -> dict:
-    return rules.to_json({**snapshot_values(result), "bonus": result.bonus})
-
-
 def _score_stage(a: Assessment, stage: str, facts) -> engine.BranchScore:
-    result = engine.score(_card(a), facts, thresholds=a.campaign.thresholds(), **stage_inputs(a, stage))
+    result = engine.score(card_of(a), facts, thresholds=a.campaign.thresholds(), **stage_inputs(a, stage))
     result_field, total_field = RESULT_FIELDS[stage]
     setattr(a, result_field, result_json(result))
     if total_field:
         setattr(a, total_field, result.total)
     return result
-
-
-def frozen_facts(a: Assessment):
-    if a.frozen_facts is None:
-        raise ValidationError(_("该支部尚未提交自评，没有冻结的记录。"))
-    return rules.facts_from_json(a.frozen_facts)
-
-
-def fresh_facts(a: Assessment):
-    return scoring_facts([a.branch], a.campaign.year)[a.branch_id]
 
 
 def _freeze(a: Assessment, facts) -> None:
@@ -447,19 +397,6 @@ class FinaliseResult:
     warnings: list[str] = field(default_factory=list)
 
 
-def demonstration_warning(campaign: Campaign, count: int, branches: int) -> str | None:
-    if not rules.demonstration_short(count, branches, campaign.demonstration_share):
-        return None
-    return _(
-        "示范党支部%(count)s个，占%(share)s%%，低于建议的%(target)s%%（共%(branches)s个党支部）。"
-    ) % {
-        "count": count,
-        "share": (Decimal(count) * 100 / branches).quantize(Decimal("0.1")),
-        "target": format((campaign.demonstration_share * 100).normalize(), "f"),
-        "branches": branches,
-    }
-
-
 @transaction.atomic
 def campaign_finalise(*, actor, campaign: Campaign, on: date | None = None) -> FinaliseResult:
     """评定: final grades by the campaign's mode after the 公示 period; 示范
@@ -524,8 +461,6 @@ def assessment_self_save(
 
 
 def _check_meeting(a: Assessment, meeting) -> None:
-    from meetings.models import Meeting
-
     # a branch without a committee (fewer than 7 正式党员) approves at its 支部党员大会
     if meeting.branch_id != a.branch_id or meeting.kind not in (Meeting.Kind.COMMITTEE, Meeting.Kind.BRANCH_ASSEMBLY):
         raise ValidationError({"approval_meeting": _("请选择本支部召开的支委会（未设支委会的为支部党员大会）。")})
@@ -537,7 +472,7 @@ def evidence_add(*, actor, assessment: Assessment, file, item_code: str = "") ->
     a = _lock(assessment)
     require(is_branch_officer(actor, a), _("只有本支部的书记或委员可以上传佐证材料。"))
     _check_status(a, Assessment.EDITABLE, _("上传佐证材料"))
-    card = _card(a)
+    card = card_of(a)
     codes = {i.code for i in card.items if i.method == engine.MANUAL} | {b.code for b in card.bonus}
     if item_code and item_code not in codes:
         raise ValidationError({"item_code": _("佐证材料只能附在人工评分项或加分项上。")})
@@ -586,7 +521,7 @@ def assessment_submit(
         errors["approval_meeting"] = [_("请选择审议通过自评的支委会。")]
     inputs = stage_inputs(a, Stage.SELF)
     with_evidence = set(a.evidence.values_list("item_code", flat=True))
-    card = _card(a)
+    card = card_of(a)
     names = {i.code: i.name for i in card.items} | {b.code: b.name for b in card.bonus}
     lacking = [c for c, v in {**inputs["manual"], **inputs["bonus"]}.items() if v > 0 and c not in with_evidence]
     if lacking:
@@ -740,8 +675,6 @@ def assessment_rescore(*, actor, assessment: Assessment, comment: str = "", vers
     """Re-score from the records as they stand now, with one click: the facts are
     frozen afresh, the superior stage's score is recomputed, the branch's
     submitted self score stays as submitted; recorded with the items that changed."""
-    from .selectors import assessment_drift
-
     a = _lock(assessment, version)
     require(can_review(actor, a) or can_verify(actor, a) or can_manage(actor, a.campaign),
             _("只有审核、抽验人员可以重新计分。"))

@@ -23,7 +23,7 @@ from meetings.models import Meeting
 from .. import engine
 from ..explain import explained
 from ..models import Assessment, Campaign, Evidence, ItemScore
-from . import permissions, selectors, services
+from . import permissions, selectors, services, stages
 
 Status = Assessment.Status
 STAGE_LABELS = dict(ItemScore.Stage.choices)
@@ -156,10 +156,10 @@ def review_queue(request):
 
 def _preview(a: Assessment) -> dict:
     """The branch's score as it would be submitted now (auto items from today's records)."""
-    facts = services.fresh_facts(a)
+    facts = stages.fresh_facts(a)
     result = engine.score(a.scorecard.card(), facts, thresholds=a.campaign.thresholds(),
-                          **services.stage_inputs(a, ItemScore.Stage.SELF))
-    return services.result_json(result)
+                          **stages.stage_inputs(a, ItemScore.Stage.SELF))
+    return stages.result_json(result)
 
 
 @login_required

@@ -15,6 +15,7 @@ from django.utils.module_loading import autodiscover_modules
 from django.utils.translation import gettext as _
 
 from ..models import Alert, AlertKind, AlertRule, OrgUnit
+from ..selectors import branch_rule_findings
 
 Kind = AlertKind
 REMINDER, OVERDUE = Alert.Level.REMINDER, Alert.Level.OVERDUE
@@ -168,8 +169,6 @@ class SweepContext:
     @cached_property
     def findings(self) -> dict:
         """`branches.selectors.branch_rule_findings` (7 queries)."""
-        from ..selectors import branch_rule_findings
-
         return branch_rule_findings(self.branches, on=self.on)
 
 

@@ -10,6 +10,7 @@ from django.conf import settings
 from django.utils import timezone
 
 from ..models import Alert, Notification, OrgUnit
+from ..scoping import org_units_visible_to
 from .core import OVERDUE, today
 
 
@@ -29,8 +30,6 @@ def unread_count(user) -> int:
 
 def alerts_visible_to(user):
     """Alerts about the org units the user may see (THE scoping selector decides)."""
-    from ..scoping import org_units_visible_to
-
     return Alert.objects.filter(org_unit__in=org_units_visible_to(user))
 
 

@@ -19,6 +19,7 @@ from members import scoping
 from .. import pipeline, selectors, services
 from ..filters import MemberFilter
 from ..serializers import IdNumberSerializer, MemberSerializer, StatusChangeSerializer, TimelineSerializer
+from .records import member_export_response
 
 
 @extend_schema_view(
@@ -129,8 +130,6 @@ class MemberViewSet(
     )
     @action(detail=False, methods=["get"], permission_classes=[permissions.IsAuthenticated], pagination_class=None)
     def export(self, request):
-        from .records import member_export_response
-
         members = self.filter_queryset(self.get_queryset()).order_by("branch__path", "name", "pk")
         return member_export_response(request, members, reveal=request.query_params.get("id") == "full")
 

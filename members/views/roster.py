@@ -33,7 +33,7 @@ from members.scoping import (
     scope_of,
 )
 
-from .. import forms, pipeline, services
+from .. import forms, pipeline, selectors, services
 from ..models import Member
 from ..people import deleted_account, is_user_model, person_name
 
@@ -155,8 +155,6 @@ def member_changes(member: Member, limit: int = 30) -> list[dict]:
 
 def member_records_context(member: Member) -> dict:
     """党费, 学时, 发展党员, transfers, six-month cases and 民主评议 of one member."""
-    from .. import selectors
-
     today = timezone.localdate()
     dues = selectors.dues_status([member.branch_id], on=today)
     party_member = member.status in Member.PARTY_STATUSES

@@ -6,7 +6,7 @@ from decimal import Decimal
 import pytest
 from django.core.exceptions import PermissionDenied, ValidationError
 
-from assessment.campaigns import services
+from assessment.campaigns import services, stages
 from assessment.facts import BranchScoringFacts
 from assessment.models import Assessment, Campaign, ItemScore, Transition
 
@@ -193,7 +193,7 @@ def test_publish_finalise_rectify_and_a_reinspection_lifts_the_grade(world, monk
 
     # after the 整改 the branch's records of the year are complete: no finding, every period held
     complete = BranchScoringFacts(branch_id=target.branch_id, sector="government", year=2025, on=date(2026, 1, 1))
-    monkeypatch.setattr(services, "scoring_facts", lambda branches, year: {target.branch_id: complete})
+    monkeypatch.setattr(stages, "scoring_facts", lambda branches, year: {target.branch_id: complete})
     r = services.assessment_reinspect(actor=world.users.reviewer, assessment=target, note="已整改到位")
     target.refresh_from_db()
     assert (r.grade_before, r.grade_after, target.grade, r.plan) == ("fail", "pass", "pass", plan)
