@@ -153,13 +153,13 @@ class DocumentAdmin(admin.ModelAdmin):
             f: form.cleaned_data[f] for f in ("title", "date", "doc_kind", "pages", "note") if f in form.cleaned_data
         }
         try:
-            services.document_update(obj, user=request.user, **data)
+            services.document_update(obj, actor=request.user, **data)
         except ValidationError as exc:
             raise PermissionDenied("; ".join(exc.messages)) from None
 
     def delete_model(self, request, obj):
         try:
-            services.document_delete(obj, user=request.user)
+            services.document_delete(obj, actor=request.user)
         except ValidationError as exc:
             raise PermissionDenied("; ".join(exc.messages)) from None
 

@@ -93,7 +93,7 @@ class CatalogueViewSet(viewsets.ReadOnlyModelViewSet):
         _check_edit(request.user, catalogue.branch)
         data = s.BindInputSerializer(data=request.data)
         data.is_valid(raise_exception=True)
-        catalogue = services.catalogue_bind(catalogue, user=request.user, note=data.validated_data["note"])
+        catalogue = services.catalogue_bind(catalogue, actor=request.user, note=data.validated_data["note"])
         return Response(s.CatalogueSerializer(self.get_queryset().get(pk=catalogue.pk)).data)
 
 
@@ -207,7 +207,7 @@ class DocumentViewSet(
             "pages": d["pages"],
             "note": d["note"],
             "addendum_reason": d["addendum_reason"],
-            "user": request.user,
+            "actor": request.user,
         }
         if catalogue is not None:
             doc = services.document_add(catalogue=catalogue, corrects=corrects, **fields)
@@ -226,12 +226,12 @@ class DocumentViewSet(
         self.check_version(doc)
         data = s.DocumentUpdateSerializer(data=request.data, partial=True)
         data.is_valid(raise_exception=True)
-        services.document_update(doc, user=request.user, expected_version=self.expected_version, **data.validated_data)
+        services.document_update(doc, actor=request.user, expected_version=self.expected_version, **data.validated_data)
         return Response(self.get_serializer(self.get_queryset().get(pk=doc.pk)).data)
 
     def perform_destroy(self, instance):
         _check_edit(self.request.user, instance.branch)
-        services.document_delete(instance, user=self.request.user)
+        services.document_delete(instance, actor=self.request.user)
 
     @extend_schema(summary=_("下载文件"), responses={(200, "application/octet-stream"): OpenApiTypes.BINARY})
     @action(detail=True, methods=["get"])
@@ -301,13 +301,13 @@ class BookViewSet(
             member=d.get("member"),
             registered_on=d.get("registered_on"),
             note=d.get("note", ""),
-            user=self.request.user,
+            actor=self.request.user,
         )
         serializer.instance = self.get_queryset().get(pk=book.pk)
 
     def perform_destroy(self, instance):
         _check_edit(self.request.user, instance.branch)
-        services.book_delete(instance)
+        services.book_delete(instance, actor=self.request.user)
 
     @extend_schema(
         summary=_("登记本年度全部记录本"),
@@ -320,7 +320,7 @@ class BookViewSet(
         data = s.BooksRegisterInputSerializer(data=request.data)
         data.is_valid(raise_exception=True)
         branch = unit_for_write(request.user, data.validated_data["branch"])
-        books = services.books_register_year(branch=branch, year=data.validated_data["year"], user=request.user)
+        books = services.books_register_year(branch=branch, year=data.validated_data["year"], actor=request.user)
         rows = self.get_queryset().filter(pk__in=[b.pk for b in books])
         return Response(s.BookSerializer(rows, many=True).data, status=status.HTTP_201_CREATED)
 

@@ -30,6 +30,13 @@ Rules:
   removing an entry of an unbound catalogue closes the gap.
 - A bound (合订) catalogue is frozen: its entries cannot change; a record
   filed into it afterwards becomes a dated addendum (补充件).
+- Who acts: filing runs inside the write service of the app that owns the
+  record (meeting_record, member transfers, committee terms …), after that
+  service checked its actor with its own rule; filing itself is no user's
+  action and checks no permission. The `user=` it is handed (part of the
+  hooks' protocol in config.hooks) is only recorded as the entry's 登记人.
+  Documents a user adds, corrects, deletes or binds by hand go through
+  `archives.services`, which take `actor=` and check it.
 - Filing a new record costs two queries (open-or-lock the catalogue and
   reserve the numbers in one statement; insert the entries), so logging a
   meeting stays fast.

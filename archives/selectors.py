@@ -217,6 +217,13 @@ def archive_facts(
     out = {}
     for b in branches:
         min_size = RulePolicy.for_sector(b.sector, policies).committee_min_size
+        # 设支部委员会的党支部 (DocumentKind.RequiredFor.WITH_COMMITTEE) asks how the
+        # branch is set up: the committee TERM (届) in effect on the day and its
+        # approved seats (委员职数), as meetings.compliance asks for the 支委会
+        # requirement. That is not "who was on the committee that day" (the
+        # branches rule over RoleTenure, branches.selectors.committee_in_office /
+        # in_office_on), so it stays; its day test has the same inclusive end
+        # (a term ending on the day still counts).
         in_office = [
             t
             for t in terms.get(b.pk, ())

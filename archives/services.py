@@ -4,7 +4,11 @@ themselves through `archives.filing`.
 
 Binding is enforced here: every write to a document locks its catalogue and
 refuses when it is bound, so the pages, the API and the admin (which all call
-these) cannot get round it."""
+these) cannot get round it. So is who may write: every write takes the acting
+user as `actor` (None for a system caller: the demo, a command, a test
+factory), refuses with PermissionDenied before changing anything when the actor
+may not edit the branch's archive (`branches.services.require_edit`, the rule
+every app's writes check), and records the actor as 登记人/合订人."""
 
 from datetime import date as Date
 from datetime import timedelta
@@ -15,6 +19,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from branches.models import OrgUnit, PartyGroup
+from branches.services import require_edit
 from config.concurrency import claim_version
 from members import scoping
 from members.models import Member
@@ -34,6 +39,18 @@ class _Errors:
     def raise_if_any(self) -> None:
         if self.errors:
             raise ValidationError(self.errors)
+
+
+def _require_edit_branch_of(actor, record) -> None:
+    """`actor` edits the archive of the branch `record` (a catalogue, document or
+    book) belongs to; a system caller (None) costs no lookup of the branch."""
+    if actor is not None:
+        require_edit(actor, record.branch)
+
+
+def _user(actor):
+    """The actor as the value of an audit field (登记人, 合订人): None for a system caller."""
+    return actor if getattr(actor, "pk", None) else None
 
 
 def period_end(catalogue: Catalogue) -> Date:
@@ -89,11 +106,12 @@ def document_add(
     note: str = "",
     addendum_reason: str = "",
     corrects: Document | None = None,
-    user=None,
+    actor=None,
 ) -> Document:
     """Upload a document into a box (or register a paper one: `file` is
     optional). Into a bound catalogue only as an addendum (补充件), which needs
     `addendum_reason` and may name the entry it corrects."""
+    _require_edit_branch_of(actor, catalogue)
     catalogue = filing._lock(catalogue.pk)[catalogue.pk]
     err = _Errors()
     _check_fields(err, catalogue=catalogue, doc_kind=doc_kind, title=title, date=date, pages=pages)
@@ -118,7 +136,7 @@ def document_add(
         pages=pages,
         note=(note or "").strip()[:200],
         corrects=corrects if catalogue.is_bound else None,
-        created_by=user if getattr(user, "pk", None) else None,
+        created_by=_user(actor),
     )
     doc.branch_id = catalogue.branch_id
     if file:
@@ -147,12 +165,13 @@ def document_upload(
     pages: int | None = None,
     note: str = "",
     addendum_reason: str = "",
-    user=None,
+    actor=None,
 ) -> Document:
     """Upload a document into the box of `branch` for `year` (or `term`),
     opening its catalogue on the first upload. The upload is checked before the
     catalogue is opened and the whole is one transaction: a rejected upload
     leaves nothing behind, not even an empty catalogue."""
+    require_edit(actor, branch)
     err = _Errors()
     _check_fields(
         err,
@@ -165,7 +184,7 @@ def document_upload(
     if file:
         _validate_file(file, err)
     err.raise_if_any()
-    catalogue = catalogue_open(branch=branch, box_kind=box_kind, year=year, term=term)
+    catalogue = catalogue_open(branch=branch, box_kind=box_kind, year=year, term=term, actor=actor)
     return document_add(
         catalogue=catalogue,
         doc_kind=doc_kind,
@@ -175,7 +194,7 @@ def document_upload(
         pages=pages,
         note=note,
         addendum_reason=addendum_reason,
-        user=user,
+        actor=actor,
     )
 
 
@@ -195,11 +214,12 @@ def document_update(
     doc_kind: DocumentKind | None = None,
     pages: int | None = None,
     note: str | None = None,
-    user=None,
+    actor=None,
     expected_version: int | None = None,
 ) -> Document:
     """Correct an entry of an unbound catalogue. An entry filed from a record
     follows that record: only its page count and note can be changed here."""
+    _require_edit_branch_of(actor, document)
     document, catalogue = _locked_document(document)
     claim_version(document, expected_version)
     changes = {}
@@ -231,8 +251,9 @@ def document_update(
 
 
 @transaction.atomic
-def document_delete(document: Document, *, user=None) -> None:
+def document_delete(document: Document, *, actor=None) -> None:
     """Delete an entry of an unbound catalogue (the later entries move up one number)."""
+    _require_edit_branch_of(actor, document)
     document, _catalogue = _locked_document(document)
     if document.is_filed_record:
         raise ValidationError(_("该文件由系统根据记录自动归档，不能单独删除；删除原记录时会一并移出目录。"))
@@ -253,10 +274,11 @@ def bind_opens_on(catalogue: Catalogue) -> Date | None:
 
 
 @transaction.atomic
-def catalogue_bind(catalogue: Catalogue, *, user=None, note: str = "", today: Date | None = None) -> Catalogue:
+def catalogue_bind(catalogue: Catalogue, *, actor=None, note: str = "", today: Date | None = None) -> Catalogue:
     """Bind (合订) a catalogue: from now on its documents are frozen; corrections
     only as dated addenda. Only once its period is over (`bind_opens_on`): a box
     bound early would turn every later record of the period into an addendum."""
+    _require_edit_branch_of(actor, catalogue)
     catalogue = filing._lock(catalogue.pk)[catalogue.pk]
     today = today or timezone.localdate()
     if catalogue.is_bound:
@@ -275,7 +297,7 @@ def catalogue_bind(catalogue: Catalogue, *, user=None, note: str = "", today: Da
             _("%(period)s尚未结束，%(date)s起才能合订。") % {"period": catalogue.period_label, "date": opens.isoformat()}
         )
     catalogue.bound_at = timezone.now()
-    catalogue.bound_by = user if getattr(user, "pk", None) else None
+    catalogue.bound_by = _user(actor)
     catalogue.bind_note = (note or "").strip()[:200]
     catalogue.save(update_fields=["bound_at", "bound_by", "bind_note", "updated_at"])
     return catalogue
@@ -324,9 +346,10 @@ def book_register(
     member: Member | None = None,
     registered_on: Date | None = None,
     note: str = "",
-    user=None,
+    actor=None,
 ) -> Book:
     """Register one of the 三本 for a year."""
+    require_edit(actor, branch)
     err = _Errors()
     if not branch.is_branch:
         raise ValidationError({"branch": [_("只能为党支部登记记录本。")]})
@@ -344,7 +367,7 @@ def book_register(
         member=member if book_kind == K.STUDY_NOTES else None,
         registered_on=registered_on or timezone.localdate(),
         note=(note or "").strip()[:200],
-        created_by=user if getattr(user, "pk", None) else None,
+        created_by=_user(actor),
     )
     try:
         with transaction.atomic():
@@ -355,9 +378,10 @@ def book_register(
 
 
 @transaction.atomic
-def books_register_year(*, branch: OrgUnit, year: int, user=None) -> list[Book]:
+def books_register_year(*, branch: OrgUnit, year: int, actor=None) -> list[Book]:
     """Register every book the year still lacks: the branch's 会议记录本, one
     per 党小组 and one 学习笔记本 per party member. Returns the new books."""
+    require_edit(actor, branch)
     if not branch.is_branch:
         raise ValidationError({"branch": [_("只能为党支部登记记录本。")]})
     this_year = timezone.localdate().year
@@ -370,7 +394,7 @@ def books_register_year(*, branch: OrgUnit, year: int, user=None) -> list[Book]:
     wanted += [(K.GROUP_MINUTES, pk, None) for pk, _name in expected.groups]
     wanted += [(K.STUDY_NOTES, None, pk) for pk, _name in expected.members]
     today = timezone.localdate()
-    creator = user if getattr(user, "pk", None) else None
+    creator = _user(actor)
     rows = [
         Book(
             branch=branch,
@@ -388,7 +412,9 @@ def books_register_year(*, branch: OrgUnit, year: int, user=None) -> list[Book]:
 
 
 @transaction.atomic
-def book_delete(book: Book) -> None:
+def book_delete(book: Book, *, actor=None) -> None:
+    """Delete a book's registration."""
+    _require_edit_branch_of(actor, book)
     book.delete()
 
 
@@ -396,9 +422,10 @@ def box_types_by_kind() -> dict[str, BoxType]:
     return {b.box_kind: b for b in BoxType.objects.all()}
 
 
-def catalogue_open(*, branch: OrgUnit, box_kind: str, year: int, term=None) -> Catalogue:
+def catalogue_open(*, branch: OrgUnit, box_kind: str, year: int, term=None, actor=None) -> Catalogue:
     """Get or open a box's catalogue: for the 组织管理档案盒 the term's (when the
     branch has one), else the year's."""
+    require_edit(actor, branch)
     if not branch.is_branch:
         raise ValidationError({"branch": [_("只能为党支部建立档案。")]})
     if box_kind in TERM_BOXES and term is not None:

@@ -140,7 +140,7 @@ def archive_shelf(request, branch_pk):
 def books_register(request, branch_pk, year):
     branch = _editable_unit(request, branch_pk)
     try:
-        books = services.books_register_year(branch=branch, year=year, user=request.user)
+        books = services.books_register_year(branch=branch, year=year, actor=request.user)
     except ValidationError as exc:
         for m in exc.messages:
             messages.error(request, m)
@@ -219,7 +219,7 @@ def archive_box(request, branch_pk, year, box_kind):
                 "pages": d.get("pages"),
                 "note": d.get("note", ""),
                 "addendum_reason": d.get("addendum_reason", ""),
-                "user": request.user,
+                "actor": request.user,
             }
             try:
                 if catalogue is None:  # the box's first upload opens its catalogue, in the same transaction
@@ -260,7 +260,7 @@ def catalogue_bind(request, pk):
     form = forms.BindForm(request.POST)
     note = form.cleaned_data["note"] if form.is_valid() else ""
     try:
-        services.catalogue_bind(catalogue, user=request.user, note=note)
+        services.catalogue_bind(catalogue, actor=request.user, note=note)
     except ValidationError as exc:
         for m in exc.messages:
             messages.error(request, m)
@@ -325,7 +325,7 @@ def document_edit(request, pk):
         form = forms.DocumentEditForm(request.POST, document=document, version=document.version)
         if form.is_valid():
             try:
-                services.document_update(document, user=request.user, **form.service_data())
+                services.document_update(document, actor=request.user, **form.service_data())
             except ValidationError as exc:
                 _put_errors(form, exc)
             else:
@@ -352,7 +352,7 @@ def document_delete(request, pk):
     if not can_edit_org_unit(request.user, catalogue.branch):
         raise PermissionDenied
     try:
-        services.document_delete(document, user=request.user)
+        services.document_delete(document, actor=request.user)
     except ValidationError as exc:
         for m in exc.messages:
             messages.error(request, m)

@@ -29,9 +29,9 @@ def paper(cat: Catalogue, code: str, title: str = "", day: dt.date | None = None
     )
 
 
-def bind(cat: Catalogue, *, on: dt.date | None = None, user=None) -> Catalogue:
+def bind(cat: Catalogue, *, on: dt.date | None = None, actor=None) -> Catalogue:
     """Bind as of a day after the period (the service refuses early binding)."""
-    return services.catalogue_bind(cat, user=user, today=on or dt.date(2026, 1, 10))
+    return services.catalogue_bind(cat, actor=actor, today=on or dt.date(2026, 1, 10))
 
 
 def bind_at(cat: Catalogue, day: dt.date) -> Catalogue:
