@@ -29,7 +29,7 @@ from branches.scoping import (  # noqa: F401 — the org scoping, re-exported: o
     scope_of,
 )
 
-from .models import Member
+from .models import Member, Transfer
 
 
 def members_visible_to(user):
@@ -59,3 +59,16 @@ def can_reveal_id_number(user, member) -> bool:
     if scope.is_superuser or (scope.member_id and scope.member_id == member.pk):
         return True
     return scope.covers(member.branch, RoleAssignment.ID_NUMBER_ROLES)
+
+
+def can_issue_from(user, transfer: Transfer) -> bool:
+    """A letter is withdrawn (and a receipt from outside recorded) by the branch that issued it."""
+    return transfer.from_branch_id is not None and can_edit_org_unit(user, transfer.from_branch)
+
+
+def can_receive(user, transfer: Transfer) -> bool:
+    """Arrival is confirmed by the receiving branch here; a receipt from outside
+    is recorded by the issuing branch."""
+    if transfer.to_branch_id and transfer.direction == Transfer.Direction.OUT:
+        return can_edit_org_unit(user, transfer.to_branch)
+    return can_issue_from(user, transfer)

@@ -165,7 +165,7 @@ class DuesMonthViewSet(
 
     def perform_create(self, serializer):
         data = dict(serializer.validated_data)
-        serializer.instance = call(services.dues_month_record, user=self.request.user, **data)
+        serializer.instance = call(services.dues_month_record, actor=self.request.user, **data)
 
     def perform_update(self, serializer):
         row: DuesMonth = serializer.instance
@@ -188,7 +188,7 @@ class DuesMonthViewSet(
             services.dues_month_record,
             member=row.member,
             month=row.month,
-            user=self.request.user,
+            actor=self.request.user,
             expected_version=self.expected_version,
             **{**current, **data},
         )
@@ -217,7 +217,7 @@ class DuesMonthViewSet(
             month=data.validated_data["month"],
             paid_on=data.validated_data.get("paid_on"),
             rows=[services.DuesRowIn(**{**r, "member": members[r["member"]]}) for r in rows],
-            user=request.user,
+            actor=request.user,
         )
         return Response(DuesMonthSerializer(saved, many=True, context={"request": request}).data)
 
@@ -319,18 +319,22 @@ class TrainingViewSet(VersionedUpdateMixin, ScopedViewSetMixin, viewsets.ModelVi
         )
 
     def perform_create(self, serializer):
-        serializer.instance = call(services.training_record, user=self.request.user, **serializer.validated_data)
+        serializer.instance = call(services.training_record, actor=self.request.user, **serializer.validated_data)
 
     def perform_update(self, serializer):
         data = dict(serializer.validated_data)
         if data.pop("branch", serializer.instance.branch) != serializer.instance.branch:
             raise ApiValidationError({"branch": [_("培训记录的党支部不能修改。")]})
         serializer.instance = call(
-            services.training_update, serializer.instance, expected_version=self.expected_version, **data
+            services.training_update,
+            serializer.instance,
+            actor=self.request.user,
+            expected_version=self.expected_version,
+            **data,
         )
 
     def perform_destroy(self, instance):
-        services.training_delete(instance)
+        services.training_delete(instance, actor=self.request.user)
 
 
 # --------------------------------------------------------------------------- 发展党员
@@ -388,7 +392,7 @@ class DevelopmentStepViewSet(
 
     def perform_create(self, serializer):
         serializer.instance = call(
-            services.development_step_record, user=self.request.user, **serializer.validated_data
+            services.development_step_record, actor=self.request.user, **serializer.validated_data
         )
 
     def perform_update(self, serializer):
@@ -399,7 +403,7 @@ class DevelopmentStepViewSet(
         serializer.instance = call(
             services.development_step_update,
             serializer.instance,
-            user=self.request.user,
+            actor=self.request.user,
             expected_version=self.expected_version,
             **data,
         )
@@ -477,7 +481,7 @@ class TransferViewSet(
 
     def perform_create(self, serializer):
         data = dict(serializer.validated_data)
-        serializer.instance = call(services.transfer_out_issue, user=self.request.user, **data)
+        serializer.instance = call(services.transfer_out_issue, actor=self.request.user, **data)
 
     @extend_schema(
         summary=gettext_lazy("登记回执 / 确认报到"),
@@ -492,7 +496,7 @@ class TransferViewSet(
         transfer = self.get_object()
         data = TransferReceiveSerializer(data=request.data, context={"request": request})
         data.is_valid(raise_exception=True)
-        transfer = call(services.transfer_receive, transfer, user=request.user, **data.validated_data)
+        transfer = call(services.transfer_receive, transfer, actor=request.user, **data.validated_data)
         return Response(self.get_serializer(transfer).data)
 
     @extend_schema(
@@ -506,7 +510,7 @@ class TransferViewSet(
         transfer = self.get_object()
         data = TransferCancelSerializer(data=request.data)
         data.is_valid(raise_exception=True)
-        transfer = call(services.transfer_cancel, transfer, user=request.user, **data.validated_data)
+        transfer = call(services.transfer_cancel, transfer, actor=request.user, **data.validated_data)
         return Response(self.get_serializer(transfer).data)
 
     @extend_schema(
@@ -521,7 +525,7 @@ class TransferViewSet(
     def register_in(self, request):
         data = TransferInSerializer(data=request.data, context={"request": request})
         data.is_valid(raise_exception=True)
-        transfer = call(services.transfer_in_register, user=request.user, **data.validated_data)
+        transfer = call(services.transfer_in_register, actor=request.user, **data.validated_data)
         return Response(self.get_serializer(transfer).data, status=status.HTTP_201_CREATED)
 
 
@@ -575,7 +579,7 @@ class InactivityHandlingViewSet(
         return InactivityHandling.objects.filter(member__in=scoping.members_visible_to(self.request.user))
 
     def perform_create(self, serializer):
-        serializer.instance = call(services.inactivity_handle, user=self.request.user, **serializer.validated_data)
+        serializer.instance = call(services.inactivity_handle, actor=self.request.user, **serializer.validated_data)
 
 
 # --------------------------------------------------------------------------- Excel imports
@@ -620,7 +624,7 @@ class ImportRunViewSet(ScopedViewSetMixin, mixins.ListModelMixin, mixins.Retriev
             branch=upload.validated_data["branch"],
             dataset=upload.validated_data["dataset"],
             upload=upload.validated_data["file"],
-            user=request.user,
+            actor=request.user,
         )
         body = ImportRunSerializer(run, context={"request": request}).data
         if run.outcome == ImportRun.Outcome.COMMITTED:
@@ -671,7 +675,7 @@ def member_export_response(request, members, *, reveal: bool):
         if not all(scoping.can_reveal_id_number(request.user, m) for m in members):
             raise PermissionDenied(_("您无权导出其中部分党员的完整身份证号。"))
         services.id_number_reveals_record(
-            members=members, user=request.user, channel="export", ip_address=request.META.get("REMOTE_ADDR")
+            members=members, actor=request.user, channel="export", ip_address=request.META.get("REMOTE_ADDR")
         )
     response = FileResponse(iter([excel.export_roster(members, reveal=reveal)]), content_type=excel.XLSX)
     response["Content-Disposition"] = 'attachment; filename="members.xlsx"'

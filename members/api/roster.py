@@ -59,12 +59,12 @@ class MemberViewSet(
         return scoping.members_visible_to(self.request.user).select_related("branch", "party_group")
 
     def perform_create(self, serializer):
-        serializer.instance = services.member_create(user=self.request.user, **serializer.validated_data)
+        serializer.instance = services.member_create(actor=self.request.user, **serializer.validated_data)
 
     def perform_update(self, serializer):
         serializer.instance = services.member_update(
             serializer.instance,
-            user=self.request.user,
+            actor=self.request.user,
             expected_version=self.expected_version,
             **serializer.validated_data,
         )
@@ -83,7 +83,7 @@ class MemberViewSet(
         if not scoping.can_reveal_id_number(request.user, member):
             raise PermissionDenied(_("您无权查看该党员的完整身份证号。"))
         number = services.member_reveal_id_number(
-            member, user=request.user, channel="api", ip_address=request.META.get("REMOTE_ADDR")
+            member, actor=request.user, channel="api", ip_address=request.META.get("REMOTE_ADDR")
         )
         return Response(IdNumberSerializer({"id_number": number}).data)
 
@@ -98,7 +98,7 @@ class MemberViewSet(
         member = self.get_object()  # ScopedWrite: the member's branch must be editable
         data = StatusChangeSerializer(data=request.data)
         data.is_valid(raise_exception=True)
-        member = services.member_change_status(member, user=request.user, **data.validated_data)
+        member = services.member_change_status(member, actor=request.user, **data.validated_data)
         return Response(self.get_serializer(member).data)
 
 

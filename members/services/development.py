@@ -18,8 +18,7 @@ from config.concurrency import claim_version
 from .. import pipeline
 from ..conf import DevelopmentPolicy
 from ..models import DevelopmentStep, Member
-from . import archive
-from .roster import member_change_status, member_update
+from . import access, archive, roster
 
 
 def _check_fields(
@@ -67,26 +66,26 @@ def _apply_stage(
     steps: dict[int, date],
     *,
     extension,
-    user,
+    by,
     policy: DevelopmentPolicy,
 ) -> Member:
     """Set the roster date a step stands for, and move the status when a stage begins."""
     if definition.date_field:
-        member = member_update(member, user=user, **{definition.date_field: day})
+        member = roster.update(member, **{definition.date_field: day})
     target = definition.status
     if target and pipeline.STATUS_ORDER.get(member.status, 99) < pipeline.STATUS_ORDER[target]:
         if target == Member.Status.FULL:
             join = steps.get(15) or member.join_date
             end = pipeline.probation_end(join, extension, policy) if join else day
-            member = member_update(member, user=user, full_member_date=min(end, day))
+            member = roster.update(member, full_member_date=min(end, day))
         last = member.status_changes.order_by("-date", "-id").values_list("date", flat=True).first()
         step_label = definition.label
-        member = member_change_status(
+        member = roster.change_status(
             member,
             to_status=target,
             date=max(day, last) if last else day,
             reason=_("发展党员：%(step)s（%(d)s）") % {"step": step_label, "d": day.isoformat()},
-            user=user,
+            by=by,
         )
     return member
 
@@ -103,10 +102,12 @@ def development_step_record(
     hours=None,
     extension_months: int | None = None,
     note: str = "",
-    user=None,
+    actor=None,
 ) -> DevelopmentStep:
     """Record one step for one person. Refused when the previous step is not
-    recorded, or the date is before it; time limits are flagged, not refused."""
+    recorded, or the date is before it; time limits are flagged, not refused.
+    `actor` (None for a system caller) edits the person and sees the people named."""
+    access.require_member_edit(actor, member)
     member = Member.objects.select_for_update().get(pk=member.pk)
     definition = pipeline.BY_NUMBER.get(step)
     if definition is None:
@@ -128,6 +129,7 @@ def development_step_record(
         raise ValidationError({"step" if step - 1 not in steps else "date": problem})
     policy = DevelopmentPolicy.current()
     people = list(people or ())
+    access.require_people_visible(actor, people)
     errors = _check_fields(
         definition, member, people=people, hours=hours, extension_months=extension_months, policy=policy
     )
@@ -142,7 +144,7 @@ def development_step_record(
         hours=hours,
         extension_months=extension_months or None,
         note=note,
-        recorded_by=user if getattr(user, "is_authenticated", False) else None,
+        recorded_by=actor if getattr(actor, "is_authenticated", False) else None,
     )
     record.full_clean(exclude=["member", "recorded_by"], validate_constraints=False, validate_unique=False)
     record.save()
@@ -153,17 +155,19 @@ def development_step_record(
         extension_months
         or DevelopmentStep.objects.filter(member=member, step=21).values_list("extension_months", flat=True).first()
     )
-    _apply_stage(member, definition, date, steps, extension=extension, user=user, policy=policy)
-    archive.development_step_file(record, new=True, user=user)
+    _apply_stage(member, definition, date, steps, extension=extension, by=actor, policy=policy)
+    archive.development_step_file(record, new=True, user=actor)
     return record
 
 
 @transaction.atomic
 def development_step_update(
-    record: DevelopmentStep, *, user=None, people=None, expected_version: int | None = None, **data
+    record: DevelopmentStep, *, actor=None, people=None, expected_version: int | None = None, **data
 ) -> DevelopmentStep:
     """Correct a recorded step (date, document, people, hours, extension). The
-    date must stay between its neighbours; the roster date follows."""
+    date must stay between its neighbours; the roster date follows. `actor`
+    (None for a system caller) edits the person and sees the people named."""
+    access.require_member_edit(actor, record.member)  # a step never changes person
     record = DevelopmentStep.objects.select_for_update().select_related("member").get(pk=record.pk)
     claim_version(record, expected_version)
     archive.development_step_assert_editable(record)
@@ -179,7 +183,13 @@ def development_step_update(
     if problem:
         raise ValidationError({"date": problem})
     policy = DevelopmentPolicy.current()
-    people = list(record.people.all()) if people is None else list(people)
+    if people is None:
+        people = list(record.people.all())
+    else:
+        people = list(people)
+        if actor is not None:  # the people already named stay, whoever may see them now
+            named = set(record.people.values_list("pk", flat=True))
+            access.require_people_visible(actor, [p for p in people if p.pk not in named])
     errors = _check_fields(
         definition, member, people=people, hours=record.hours, extension_months=record.extension_months, policy=policy
     )
@@ -190,6 +200,6 @@ def development_step_update(
     record.save()
     record.people.set(people)
     if definition.date_field and getattr(member, definition.date_field) != record.date:
-        member_update(member, user=user, **{definition.date_field: record.date})
-    archive.development_step_file(record, new=False, user=user)
+        roster.update(member, **{definition.date_field: record.date})
+    archive.development_step_file(record, new=False, user=actor)
     return record

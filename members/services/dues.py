@@ -18,7 +18,7 @@ from members import scoping
 
 from .. import rules
 from ..models import DuesMonth, DuesRate, Member
-from . import archive
+from . import access, archive
 
 
 def rate_rows() -> list[rules.RateRow]:
@@ -80,7 +80,6 @@ LEDGER_FIELDS = (
 )
 
 
-@transaction.atomic
 def dues_month_record(
     *,
     member: Member,
@@ -94,12 +93,42 @@ def dues_month_record(
     paid_on: date | None = None,
     receipt_no: str = "",
     note: str = "",
-    user=None,
+    actor=None,
     rates: list[rules.RateRow] | None = None,
     file: bool = True,
     expected_version: int | None = None,
 ) -> DuesMonth:
-    """Record (or correct) one member's month of the ledger.
+    """Record (or correct) one member's month of the ledger (`record_month`);
+    `actor` (None for a system caller) edits the member."""
+    access.require_member_edit(actor, member)
+    return record_month(
+        member=member, month=month, base_pay=base_pay, fixed_amount=fixed_amount, paid_in_full=paid_in_full,
+        amount_paid=amount_paid, extra=extra, exempt=exempt, paid_on=paid_on, receipt_no=receipt_no, note=note,
+        by=actor, rates=rates, file=file, expected_version=expected_version,
+    )
+
+
+@transaction.atomic
+def record_month(
+    *,
+    member: Member,
+    month: date,
+    base_pay=None,
+    fixed_amount=None,
+    paid_in_full: bool = False,
+    amount_paid=None,
+    extra=None,
+    exempt: bool = False,
+    paid_on: date | None = None,
+    receipt_no: str = "",
+    note: str = "",
+    by=None,
+    rates: list[rules.RateRow] | None = None,
+    file: bool = True,
+    expected_version: int | None = None,
+) -> DuesMonth:
+    """Record (or correct) one member's month of the ledger, once the caller
+    checked who acts (`by` is recorded as who did it).
 
     What is due follows from the member's personnel category and the rate
     table: a percentage of `base_pay` (upper bounds inclusive), or a fixed
@@ -158,7 +187,7 @@ def dues_month_record(
     row.paid_on = paid_on
     row.receipt_no = receipt_no or ""
     row.note = note or ""
-    row.recorded_by = user if getattr(user, "is_authenticated", False) else None
+    row.recorded_by = by if getattr(by, "is_authenticated", False) else None
     row.full_clean(exclude=["member", "branch", "recorded_by"], validate_unique=False, validate_constraints=False)
     if row.pk is None:
         row.save()
@@ -167,7 +196,7 @@ def dues_month_record(
         changed = [f for f in LEDGER_FIELDS if getattr(row, f) != before[f]]
         row.save(update_fields=[*changed, "version", "updated_at"])
     if file:
-        archive.dues_month_file(member.branch, month, user=user)
+        archive.dues_month_file(member.branch, month, user=by)
     return row
 
 
@@ -204,10 +233,12 @@ class DuesRowIn:
 
 @transaction.atomic
 def dues_month_record_many(
-    *, branch: OrgUnit, month: date, rows: list[DuesRowIn], paid_on: date | None = None, user=None
+    *, branch: OrgUnit, month: date, rows: list[DuesRowIn], paid_on: date | None = None, actor=None
 ) -> list[DuesMonth]:
     """A branch's month for all its members at once: every line is checked and
-    the errors come back keyed "<member id>.<field>"; one bad line saves nothing."""
+    the errors come back keyed "<member id>.<field>"; one bad line saves nothing.
+    `actor` (None for a system caller) edits the branch."""
+    access.require_edit(actor, branch)
     rates = rate_rows()
     errors: dict[str, list[str]] = {}
     saved: list[DuesMonth] = []
@@ -220,7 +251,7 @@ def dues_month_record_many(
         try:
             with transaction.atomic():
                 saved.append(
-                    dues_month_record(
+                    record_month(
                         member=row.member,
                         month=month,
                         base_pay=row.base_pay,
@@ -232,7 +263,7 @@ def dues_month_record_many(
                         paid_on=paid_on,
                         receipt_no=row.receipt_no,
                         note=row.note,
-                        user=user,
+                        by=actor,
                         rates=rates,
                         file=False,
                     )
@@ -243,5 +274,5 @@ def dues_month_record_many(
     if errors:
         raise ValidationError(errors)
     if saved:
-        archive.dues_month_file(branch, rules.month_start(month), user=user)
+        archive.dues_month_file(branch, rules.month_start(month), user=actor)
     return saved

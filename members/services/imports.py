@@ -1,7 +1,8 @@
 """Excel imports of the roster and the dues ledger: all or nothing.
 
-Every row goes through the same service a form would call (`member_create`,
-`dues_month_record`) inside one transaction, each row in its own savepoint so
+Every row goes through the same code a form's service runs (`member_create`,
+`dues_month_record`, whose permission check is made once for the branch)
+inside one transaction, each row in its own savepoint so
 that every error is found; if any row fails the whole transaction is rolled
 back and nothing is written except the `ImportRun` with its error report."""
 
@@ -18,8 +19,9 @@ from branches.models import OrgUnit, PartyGroup
 
 from .. import conf, excel, idnumbers
 from ..models import DuesMonth, ImportRun, Member
-from .dues import dues_month_record, rate_rows
-from .roster import MEMBER_FIELDS, member_create
+from . import access, roster
+from .dues import rate_rows, record_month
+from .roster import MEMBER_FIELDS
 
 
 class _Rollback(Exception):
@@ -63,7 +65,7 @@ def _duplicates(sheet: excel.Sheet, columns, key_of, column_key: str, message: s
     return out
 
 
-def _roster_rows(branch: OrgUnit, sheet: excel.Sheet, user, errors: list) -> int:
+def _roster_rows(branch: OrgUnit, sheet: excel.Sheet, by, errors: list) -> int:
     groups = {g.name: g for g in PartyGroup.objects.filter(branch=branch)}
     columns = excel.ROSTER_COLUMNS
     errors += _duplicates(
@@ -106,7 +108,7 @@ def _roster_rows(branch: OrgUnit, sheet: excel.Sheet, user, errors: list) -> int
         data["is_mobile"] = bool(data.get("is_mobile"))
         try:
             with transaction.atomic():
-                member_create(user=user, status=status, id_number=id_number, branch=branch, **data)
+                roster.create(by=by, status=status, id_number=id_number, branch=branch, **data)
             created += 1
         except ValidationError as exc:
             errors += _service_errors(row, exc, sheet, columns)
@@ -120,7 +122,7 @@ TEXT_KEYS = {
 }
 
 
-def _dues_rows(branch: OrgUnit, sheet: excel.Sheet, user, errors: list) -> int:
+def _dues_rows(branch: OrgUnit, sheet: excel.Sheet, by, errors: list) -> int:
     columns = excel.DUES_COLUMNS
     members = list(Member.objects.filter(branch=branch).select_related("branch"))
     by_digest = {m.id_number_digest: m for m in members if m.id_number_digest}
@@ -200,7 +202,7 @@ def _dues_rows(branch: OrgUnit, sheet: excel.Sheet, user, errors: list) -> int:
             continue
         try:
             with transaction.atomic():
-                dues_month_record(
+                record_month(
                     member=member,
                     month=v["month"],
                     base_pay=v.get("base_pay"),
@@ -211,7 +213,7 @@ def _dues_rows(branch: OrgUnit, sheet: excel.Sheet, user, errors: list) -> int:
                     paid_on=v.get("paid_on"),
                     receipt_no=v.get("receipt_no") or "",
                     note=v.get("note") or "",
-                    user=user,
+                    by=by,
                     rates=rates,
                 )
             created += 1
@@ -223,9 +225,12 @@ def _dues_rows(branch: OrgUnit, sheet: excel.Sheet, user, errors: list) -> int:
 ROW_WRITERS = {ImportRun.Dataset.ROSTER: _roster_rows, ImportRun.Dataset.DUES: _dues_rows}
 
 
-def members_import(*, branch: OrgUnit, dataset: str, upload, user=None) -> ImportRun:
+def members_import(*, branch: OrgUnit, dataset: str, upload, actor=None) -> ImportRun:
     """Import a roster or dues workbook into one branch, all or nothing. Returns
-    the ImportRun: outcome, counts, every error, and the error report when it failed."""
+    the ImportRun: outcome, counts, every error, and the error report when it failed.
+    `actor` (None for a system caller) edits the branch; every row is then
+    written by the same code as `member_create` / `dues_month_record`, as them."""
+    access.require_edit(actor, branch)
     if dataset not in ROW_WRITERS:
         raise ValidationError({"dataset": _("未知的数据类型。")})
     if not branch.is_branch:
@@ -235,7 +240,7 @@ def members_import(*, branch: OrgUnit, dataset: str, upload, user=None) -> Impor
         dataset=dataset,
         branch=branch,
         filename=filename,
-        user=user if getattr(user, "is_authenticated", False) else None,
+        user=actor if getattr(actor, "is_authenticated", False) else None,
     )
     try:
         sheet = excel.read(
@@ -250,7 +255,7 @@ def members_import(*, branch: OrgUnit, dataset: str, upload, user=None) -> Impor
     created = 0
     try:
         with transaction.atomic():
-            created = ROW_WRITERS[dataset](branch, sheet, user, errors)
+            created = ROW_WRITERS[dataset](branch, sheet, actor, errors)
             if errors:
                 raise _Rollback
     except _Rollback:

@@ -14,14 +14,16 @@ from django.utils.translation import gettext as _
 from .. import rules
 from ..conf import six_month_limit
 from ..models import InactivityCase, InactivityHandling, Member
+from . import access
 
 
 @transaction.atomic
 def inactivity_handle(
-    *, member: Member, rule: str, since: date, handled_on: date, measure: str, note: str, user=None
+    *, member: Member, rule: str, since: date, handled_on: date, measure: str, note: str, actor=None
 ) -> InactivityHandling:
     """Record how one streak (member, rule, first month) was handled; recording
-    it again corrects the earlier entry."""
+    it again corrects the earlier entry. `actor` (None for a system caller) edits the member."""
+    access.require_member_edit(actor, member)
     errors: dict[str, list[str]] = {}
     if rule not in InactivityHandling.Rule.values:
         errors["rule"] = [_("未知的情形。")]
@@ -41,7 +43,7 @@ def inactivity_handle(
         defaults={"handled_on": handled_on, "measure": measure, "note": note},
     )
     handling.handled_on, handling.measure, handling.note = handled_on, measure, note.strip()
-    handling.handled_by = user if getattr(user, "is_authenticated", False) else None
+    handling.handled_by = actor if getattr(actor, "is_authenticated", False) else None
     handling.full_clean(exclude=["member", "handled_by"], validate_unique=False)
     handling.save()
     return handling

@@ -18,6 +18,7 @@ from members import scoping
 from .. import rules
 from ..conf import StudyPolicy
 from ..models import Member, Training, TrainingParticipant
+from . import access
 
 
 def _check(
@@ -59,8 +60,10 @@ def training_record(
     hours=0,
     organiser: str = "",
     note: str = "",
-    user=None,
+    actor=None,
 ) -> Training:
+    """Record a training; `actor` (None for a system caller) edits the branch."""
+    access.require_edit(actor, branch)
     credited, people = _check(
         branch=branch,
         start_date=start_date,
@@ -79,7 +82,7 @@ def training_record(
         hours=Decimal(hours or 0),
         credited_hours=credited,
         note=note,
-        recorded_by=user if getattr(user, "is_authenticated", False) else None,
+        recorded_by=actor if getattr(actor, "is_authenticated", False) else None,
     )
     training.full_clean(exclude=["recorded_by"])
     training.save()
@@ -89,8 +92,10 @@ def training_record(
 
 @transaction.atomic
 def training_update(
-    training: Training, *, participants=None, expected_version: int | None = None, **data
+    training: Training, *, actor=None, participants=None, expected_version: int | None = None, **data
 ) -> Training:
+    """Correct a training; `actor` (None for a system caller) edits its branch."""
+    access.require_edit(actor, training.branch)  # a training never changes branch
     training = Training.objects.select_for_update().get(pk=training.pk)
     claim_version(training, expected_version)
     for key in ("title", "organiser", "start_date", "full_days", "half_days", "hours", "note"):
@@ -118,5 +123,7 @@ def training_update(
 
 
 @transaction.atomic
-def training_delete(training: Training) -> None:
+def training_delete(training: Training, *, actor=None) -> None:
+    """`actor` (None for a system caller) edits the training's branch."""
+    access.require_edit(actor, training.branch)
     training.delete()

@@ -6,7 +6,7 @@ from __future__ import annotations
 
 from datetime import date
 
-from django.core.exceptions import ValidationError
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -14,11 +14,10 @@ from django.utils.translation import gettext_lazy as _lazy
 
 from branches.models import OrgUnit
 
-from .. import idnumbers, rules
+from .. import idnumbers, rules, scoping
 from ..conf import TransferPolicy
 from ..models import Member, Transfer
-from . import archive
-from .roster import member_change_status, member_create, member_update
+from . import access, archive, roster
 
 ID_NUMBER_TAKEN = _lazy("该身份证号已在系统中登记，不能按系统外来信转入；请核对号码，或联系上级党组织办理系统内转接。")
 
@@ -69,11 +68,13 @@ def transfer_out_issue(
     same_city: bool = False,
     dues_paid_until: date | None = None,
     note: str = "",
-    user=None,
+    actor=None,
 ) -> Transfer:
     """Issue an introduction letter; the member shows as 转出 until the receiving
-    branch confirms their arrival (a branch here) or the letter is withdrawn."""
+    branch confirms their arrival (a branch here) or the letter is withdrawn.
+    `actor` (None for a system caller) edits the member and sees the receiving branch."""
     member = Member.objects.select_for_update().select_related("branch").get(pk=member.pk)
+    access.require_member_edit(actor, member)
     policy = TransferPolicy.current()
     errors: dict[str, list[str]] = {}
     if member.status not in Member.PARTY_STATUSES:
@@ -87,6 +88,8 @@ def transfer_out_issue(
         member=member, direction=Transfer.Direction.OUT, received_on__isnull=True, cancelled_on__isnull=True
     ).exists():
         raise ValidationError({"member": _("%(name)s已有一封未办结的介绍信，请先办结或撤销。") % {"name": member.name}})
+    if to_branch is not None and actor is not None and not scoping.can_view_org_unit(actor, to_branch):
+        raise ValidationError({"to_branch": access.TO_BRANCH_NOT_FOUND})
     if to_branch is not None:
         if not to_branch.is_branch:
             errors["to_branch"] = [_("接收组织须是党支部。")]
@@ -122,26 +125,29 @@ def transfer_out_issue(
         validity_days=days,
         expires_on=rules.letter_expiry(issued_on, days),
         note=note,
-        issued_by=user if getattr(user, "is_authenticated", False) else None,
+        issued_by=actor if getattr(actor, "is_authenticated", False) else None,
     )
     transfer.full_clean(exclude=["member", "from_branch", "to_branch", "issued_by"], validate_constraints=False)
     transfer.save()
-    member_change_status(
+    roster.change_status(
         member,
         to_status=Member.Status.TRANSFERRED_OUT,
         date=_status_date(member, issued_on),
         reason=_("开具组织关系介绍信（%(no)s号），转往%(org)s") % {"no": transfer.serial_no, "org": transfer.to_org},
-        user=user,
+        by=actor,
     )
-    archive.transfer_file(transfer, incoming=False, user=user)
+    archive.transfer_file(transfer, incoming=False, user=actor)
     return transfer
 
 
-def _open(transfer: Transfer) -> Transfer:
+def _open(transfer: Transfer, *, actor, may) -> Transfer:
+    """The letter, locked, if `may(actor, letter)` (`actor=None`: a system caller) and it is still open."""
     # lock the letter only: to_branch is a nullable (outer) join, which PostgreSQL cannot lock
     transfer = (
         Transfer.objects.select_for_update(of=("self",)).select_related("member", "to_branch").get(pk=transfer.pk)
     )
+    if actor is not None and not may(actor, transfer):
+        raise PermissionDenied
     if transfer.cancelled_on:
         raise ValidationError({"received_on": _("该介绍信已撤销。")})
     if transfer.received_on:
@@ -151,11 +157,12 @@ def _open(transfer: Transfer) -> Transfer:
 
 @transaction.atomic
 def transfer_receive(
-    transfer: Transfer, *, received_on: date | None = None, receipt_note: str = "", party_group=None, user=None
+    transfer: Transfer, *, received_on: date | None = None, receipt_note: str = "", party_group=None, actor=None
 ) -> Transfer:
     """The receipt came back (an organisation outside), or the member reported
-    to the receiving branch here: then they move there with their status back."""
-    transfer = _open(transfer)
+    to the receiving branch here: then they move there with their status back.
+    `actor` (None for a system caller): the receiving branch here, else the issuing one."""
+    transfer = _open(transfer, actor=actor, may=scoping.can_receive)
     received_on = _day(received_on, "received_on")
     if received_on < transfer.issued_on:
         raise ValidationError({"received_on": _("报到/回执日期不能早于开具日期。")})
@@ -166,24 +173,29 @@ def transfer_receive(
     if transfer.direction == Transfer.Direction.OUT and transfer.to_branch_id and member is not None:
         if party_group is not None and party_group.branch_id != transfer.to_branch_id:
             raise ValidationError({"party_group": _("党小组必须属于接收党支部。")})
-        member = member_update(member, user=user, branch=transfer.to_branch, party_group=party_group)
+        member = roster.update(member, branch=transfer.to_branch, party_group=party_group)
         if member.status == Member.Status.TRANSFERRED_OUT:
-            member_change_status(
+            roster.change_status(
                 member,
                 to_status=transfer.party_status,
                 date=_status_date(member, received_on),
                 reason=_("持介绍信（%(no)s号）到%(org)s报到")
                 % {"no": transfer.serial_no, "org": transfer.to_branch.name},
-                user=user,
+                by=actor,
             )
-        archive.transfer_file(transfer, incoming=True, user=user)
+        archive.transfer_file(transfer, incoming=True, user=actor)
     return transfer
 
 
+def _may_cancel(actor, transfer: Transfer) -> bool:
+    return transfer.direction == Transfer.Direction.OUT and scoping.can_issue_from(actor, transfer)
+
+
 @transaction.atomic
-def transfer_cancel(transfer: Transfer, *, cancelled_on: date | None = None, reason: str = "", user=None) -> Transfer:
-    """Withdraw a letter that was not used: the member is back on the roll."""
-    transfer = _open(transfer)
+def transfer_cancel(transfer: Transfer, *, cancelled_on: date | None = None, reason: str = "", actor=None) -> Transfer:
+    """Withdraw a letter that was not used: the member is back on the roll.
+    `actor` (None for a system caller) edits the branch that issued it."""
+    transfer = _open(transfer, actor=actor, may=_may_cancel)
     cancelled_on = _day(cancelled_on, "cancelled_on")
     if cancelled_on < transfer.issued_on:
         raise ValidationError({"cancelled_on": _("撤销日期不能早于开具日期。")})
@@ -193,12 +205,12 @@ def transfer_cancel(transfer: Transfer, *, cancelled_on: date | None = None, rea
     transfer.save(update_fields=["cancelled_on", "note", "updated_at"])
     member = transfer.member
     if member is not None and member.status == Member.Status.TRANSFERRED_OUT:
-        member_change_status(
+        roster.change_status(
             member,
             to_status=transfer.party_status,
             date=_status_date(member, cancelled_on),
             reason=_("撤销组织关系介绍信（%(no)s号）") % {"no": transfer.serial_no},
-            user=user,
+            by=actor,
         )
     return transfer
 
@@ -216,11 +228,13 @@ def transfer_in_register(
     party_status: str = Member.Status.FULL,
     id_number: str = "",
     note: str = "",
-    user=None,
+    actor=None,
     **person,
 ) -> Transfer:
     """A letter from an organisation outside the system: the person joins the
-    branch's roll (or, if they left it earlier with a letter, returns to it)."""
+    branch's roll (or, if they left it earlier with a letter, returns to it).
+    `actor` (None for a system caller) edits the branch."""
+    access.require_edit(actor, branch)
     policy = TransferPolicy.current()
     errors: dict[str, list[str]] = {}
     if not branch.is_branch:
@@ -251,24 +265,23 @@ def transfer_in_register(
             # one answer whoever holds the number: never who, where or in what status
             raise ValidationError({"id_number": ID_NUMBER_TAKEN})
     if returning is not None:
-        member = member_update(
+        member = roster.update(
             returning,
-            user=user,
             branch=branch,
             party_group=None,
             **{k: v for k, v in person.items() if k not in ("branch", "status")},
         )
-        member_change_status(
+        roster.change_status(
             member,
             to_status=party_status,
             date=_status_date(member, received_on),
             reason=_("持介绍信（%(no)s号）由%(org)s转入") % {"no": serial_no, "org": from_org},
-            user=user,
+            by=actor,
         )
         member.refresh_from_db()
     else:
-        member = member_create(
-            user=user,
+        member = roster.create(
+            by=actor,
             status=party_status,
             id_number=id_number or None,
             branch=branch,
@@ -293,9 +306,9 @@ def transfer_in_register(
         expires_on=rules.letter_expiry(issued_on, days),
         received_on=received_on,
         note=note,
-        issued_by=user if getattr(user, "is_authenticated", False) else None,
+        issued_by=actor if getattr(actor, "is_authenticated", False) else None,
     )
     transfer.full_clean(exclude=["member", "from_branch", "to_branch", "issued_by"], validate_constraints=False)
     transfer.save()
-    archive.transfer_file(transfer, incoming=True, user=user)
+    archive.transfer_file(transfer, incoming=True, user=actor)
     return transfer

@@ -86,7 +86,7 @@ def development_step_create(request, pk):
         step = call_service(
             form,
             lambda: services.development_step_record(
-                member=member, step=definition.number, user=request.user, **form.cleaned_data
+                member=member, step=definition.number, actor=request.user, **form.cleaned_data
             ),
         )
         if step:
@@ -135,7 +135,7 @@ def development_step_edit(request, pk, step_pk):
         version=record.version,
     )
     if request.method == "POST" and form.is_valid():
-        if call_service(form, lambda: services.development_step_update(record, user=request.user, **form.service_data())):
+        if call_service(form, lambda: services.development_step_update(record, actor=request.user, **form.service_data())):
             messages.success(request, _("已更正%(step)s。") % {"step": definition.label})
             return redirect(reverse("development_timeline", args=[member.pk]) + f"#step-{definition.number}")
     return render(

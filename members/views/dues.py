@@ -80,7 +80,7 @@ def dues_month(request, branch_pk, year, month):
         rows = [services.DuesRowIn(**data) for data in form.row_data()]
         try:
             saved = services.dues_month_record_many(
-                branch=branch, month=first, rows=rows, paid_on=form.cleaned_data.get("paid_on"), user=request.user
+                branch=branch, month=first, rows=rows, paid_on=form.cleaned_data.get("paid_on"), actor=request.user
             )
         except ValidationError as exc:
             form.add_row_errors(exc.message_dict)

@@ -42,7 +42,7 @@ def member_import(request, branch_pk):
     )
     if request.method == "POST" and form.is_valid():
         run = services.members_import(
-            branch=branch, dataset=form.cleaned_data["dataset"], upload=form.cleaned_data["file"], user=request.user
+            branch=branch, dataset=form.cleaned_data["dataset"], upload=form.cleaned_data["file"], actor=request.user
         )
         return redirect("import_detail", pk=run.pk)
     recent = ImportRun.objects.filter(branch=branch).select_related("user")[:10]
@@ -105,7 +105,7 @@ def member_export(request):
         if not all(can_reveal_id_number(user, m) for m in members):
             raise PermissionDenied
         services.id_number_reveals_record(
-            members=members, user=user, channel="export", ip_address=request.META.get("REMOTE_ADDR")
+            members=members, actor=user, channel="export", ip_address=request.META.get("REMOTE_ADDR")
         )
     content = excel.export_roster(members, reveal=reveal)
     return xlsx_response(content, _("党员名册%(d)s.xlsx") % {"d": timezone.localdate().strftime("%Y%m%d")})

@@ -59,7 +59,7 @@ def inactivity_handle(request, pk, rule):
         done = call_service(
             form,
             lambda: services.inactivity_handle(
-                member=member, rule=rule, since=since, user=request.user, **form.cleaned_data
+                member=member, rule=rule, since=since, actor=request.user, **form.cleaned_data
             ),
         )
         if done:

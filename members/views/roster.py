@@ -206,7 +206,7 @@ def member_reveal_id(request, pk):
     if not can_reveal_id_number(request.user, member):
         raise PermissionDenied
     number = services.member_reveal_id_number(
-        member, user=request.user, channel="web", ip_address=request.META.get("REMOTE_ADDR")
+        member, actor=request.user, channel="web", ip_address=request.META.get("REMOTE_ADDR")
     )
     response = render_member_detail(request, member, id_number=number or "")
     add_never_cache_headers(response)
@@ -252,7 +252,7 @@ def member_create(request):
     )
     if request.method == "POST" and form.is_valid():
         data, id_number = split_id_number(form.cleaned_data)
-        member = call_service(form, lambda: services.member_create(user=user, id_number=id_number, **data))
+        member = call_service(form, lambda: services.member_create(actor=user, id_number=id_number, **data))
         if member:
             messages.success(request, _("已为%(name)s建档。") % {"name": member.name})
             return redirect("member_detail", pk=member.pk)
@@ -271,7 +271,7 @@ def member_update(request, pk):
     )
     if request.method == "POST" and form.is_valid():
         data, id_number = split_id_number(form.service_data())
-        if call_service(form, lambda: services.member_update(member, user=request.user, id_number=id_number, **data)):
+        if call_service(form, lambda: services.member_update(member, actor=request.user, id_number=id_number, **data)):
             messages.success(request, _("已保存%(name)s的档案。") % {"name": member.name})
             return redirect("member_detail", pk=member.pk)
     return member_form_page(request, form, title=_("编辑党员档案：%(name)s") % {"name": member.name}, member=member)
@@ -283,7 +283,7 @@ def member_change_status(request, pk):
     form = forms.MemberStatusForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         changed = call_service(
-            form, lambda: services.member_change_status(member, user=request.user, **form.cleaned_data)
+            form, lambda: services.member_change_status(member, actor=request.user, **form.cleaned_data)
         )
         if changed:
             messages.success(

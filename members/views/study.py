@@ -72,7 +72,7 @@ def training_create(request, branch_pk):
     form = forms.TrainingForm(request.POST or None, branch=branch, initial={"start_date": timezone.localdate()})
     if request.method == "POST" and form.is_valid():
         training = call_service(
-            form, lambda: services.training_record(branch=branch, user=request.user, **form.cleaned_data)
+            form, lambda: services.training_record(branch=branch, actor=request.user, **form.cleaned_data)
         )
         if training:
             messages.success(
@@ -98,7 +98,7 @@ def training_edit(request, pk):
     initial["participants"] = list(training.participants.values_list("pk", flat=True))
     form = forms.TrainingForm(request.POST or None, branch=training.branch, initial=initial, version=training.version)
     if request.method == "POST" and form.is_valid():
-        if call_service(form, lambda: services.training_update(training, **form.service_data())):
+        if call_service(form, lambda: services.training_update(training, actor=request.user, **form.service_data())):
             messages.success(request, _("已保存培训记录。"))
             return redirect(reverse("study_hours", args=[training.branch_id, form.cleaned_data["start_date"].year]))
     return _training_page(request, form, branch=training.branch, title=_("编辑培训记录"), training=training)
@@ -109,6 +109,6 @@ def training_edit(request, pk):
 def training_delete(request, pk):
     training = _editable_training(request, pk)
     year, branch_pk = training.start_date.year, training.branch_id
-    services.training_delete(training)
+    services.training_delete(training, actor=request.user)
     messages.success(request, _("已删除培训记录。"))
     return redirect(reverse("study_hours", args=[branch_pk, year]))

@@ -103,7 +103,7 @@ def transfer_letter(request, pk):
         if not (transfer.member_id and can_reveal_id_number(request.user, transfer.member)):
             raise PermissionDenied
         id_number = services.member_reveal_id_number(
-            transfer.member, user=request.user, channel="letter", ip_address=request.META.get("REMOTE_ADDR")
+            transfer.member, actor=request.user, channel="letter", ip_address=request.META.get("REMOTE_ADDR")
         )
     response = render(
         request,
@@ -130,7 +130,7 @@ def transfer_out(request, pk):
     )
     if request.method == "POST" and form.is_valid():
         transfer = call_service(
-            form, lambda: services.transfer_out_issue(member=member, user=request.user, **form.cleaned_data)
+            form, lambda: services.transfer_out_issue(member=member, actor=request.user, **form.cleaned_data)
         )
         if transfer:
             messages.success(
@@ -159,7 +159,7 @@ def transfer_receive(request, pk):
     groups = party_groups_visible_to(request.user).filter(branch=transfer.to_branch) if in_system else None
     form = forms.TransferReceiveForm(request.POST or None, groups=groups, initial={"received_on": timezone.localdate()})
     if request.method == "POST" and form.is_valid():
-        done = call_service(form, lambda: services.transfer_receive(transfer, user=request.user, **form.cleaned_data))
+        done = call_service(form, lambda: services.transfer_receive(transfer, actor=request.user, **form.cleaned_data))
         if done:
             messages.success(request, _("已办结介绍信（%(no)s号）。") % {"no": transfer.serial_no})
             return redirect("transfer_detail", pk=transfer.pk)
@@ -184,7 +184,7 @@ def transfer_cancel(request, pk):
         raise PermissionDenied
     form = forms.TransferCancelForm(request.POST or None, initial={"cancelled_on": timezone.localdate()})
     if request.method == "POST" and form.is_valid():
-        done = call_service(form, lambda: services.transfer_cancel(transfer, user=request.user, **form.cleaned_data))
+        done = call_service(form, lambda: services.transfer_cancel(transfer, actor=request.user, **form.cleaned_data))
         if done:
             messages.success(
                 request,
@@ -214,7 +214,7 @@ def transfer_in(request, branch_pk):
     if request.method == "POST" and form.is_valid():
         data = dict(form.cleaned_data)
         data["id_number"] = (data.get("id_number") or "").strip()
-        transfer = call_service(form, lambda: services.transfer_in_register(branch=branch, user=request.user, **data))
+        transfer = call_service(form, lambda: services.transfer_in_register(branch=branch, actor=request.user, **data))
         if transfer:
             messages.success(request, _("已登记转入：%(name)s。") % {"name": transfer.name})
             return redirect("transfer_detail", pk=transfer.pk)

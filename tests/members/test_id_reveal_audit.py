@@ -17,10 +17,10 @@ pytestmark = pytest.mark.django_db
 
 @pytest.fixture
 def access():
-    member = MemberFactory(id_number="110101198506150019")
     user = UserFactory()
-    member_reveal_id_number(member, user=user, channel="page", ip_address="10.0.0.1")
-    id_number_reveals_record(members=[member], user=user, channel="export")
+    member = MemberFactory(id_number="110101198506150019", user=user)  # the member themself may see the number
+    member_reveal_id_number(member, actor=user, channel="page", ip_address="10.0.0.1")
+    id_number_reveals_record(members=[member], actor=user, channel="export")
     assert IdNumberAccess.objects.filter(member=member).count() == 2
     return IdNumberAccess.objects.filter(member=member).order_by("pk").first()
 

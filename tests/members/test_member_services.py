@@ -89,9 +89,9 @@ def test_party_age_counts_from_the_full_membership_date():
 
 
 def test_every_reveal_is_audited():
-    member = MemberFactory(id_number=make_id_number(date(1985, 6, 15), 3))
     user = UserFactory()
-    assert member_reveal_id_number(member, user=user, channel="web") == make_id_number(date(1985, 6, 15), 3)
+    member = MemberFactory(id_number=make_id_number(date(1985, 6, 15), 3), user=user)  # the member themself
+    assert member_reveal_id_number(member, actor=user, channel="web") == make_id_number(date(1985, 6, 15), 3)
     assert IdNumberAccess.objects.filter(member=member, user=user, channel="web").count() == 1
 
 
