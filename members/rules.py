@@ -53,6 +53,11 @@ def months_between(start: date, end: date) -> int:
     return (end.year - start.year) * 12 + (end.month - start.month)
 
 
+def month_count(first: date, last: date) -> int:
+    """How many months `month_range(first, last)` holds, without building it."""
+    return max(0, months_between(first, last) + 1)
+
+
 def month_range(first: date, last: date) -> list[date]:
     """First days of the months from first's month to last's month, inclusive."""
     start, end = first.year * 12 + first.month - 1, last.year * 12 + last.month - 1

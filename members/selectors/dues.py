@@ -14,7 +14,7 @@ from django.db.models.functions import TruncMonth
 
 from ..conf import dues_ledger_start
 from ..models import DuesMonth, Member, Transfer
-from ..rules import add_months, month_range, month_start
+from ..rules import add_months, month_count, month_range, month_start
 
 SETTLED = Q(exempt=True) | Q(amount_paid__gte=F("amount_due"))
 PAID_SOMETHING = Q(exempt=True) | Q(amount_paid__gt=0) | Q(extra__gt=0)
@@ -72,13 +72,15 @@ class DuesStatus:
         return self.owed_months > 0
 
 
-def dues_start(join_date: date | None, branch_start: date | None, arrival: tuple | None) -> date | None:
+def dues_start(
+    join_date: date | None, branch_start: date | None, arrival: tuple | None, *, ledger_start: date | None
+) -> date | None:
     """The first month a member owes dues in the ledger: the month they joined,
     not before their branch's ledger (or the deployment's) begins, and for a
     member who came with a letter, the month after the letter's 党费交至."""
     if join_date is None:
         return None
-    floor = dues_ledger_start() or branch_start
+    floor = ledger_start or branch_start  # ledger_start: the deployment's, `dues_ledger_start()`
     if floor is None:
         return None
     candidates = [month_start(join_date), floor]
@@ -96,7 +98,8 @@ def dues_status(branch_ids, *, on: date) -> dict[int, DuesStatus]:
     members = list(party_members_of(branch_ids).values_list("id", "name", "branch_id", "category", "join_date"))
     starts = ledger_starts(branch_ids)
     arrived = arrivals(branch_ids)
-    floor = dues_ledger_start() or date.min
+    ledger_start = dues_ledger_start()
+    floor = ledger_start or date.min
     window = Q(month__lte=last) & Q(month__gte=floor) & Q(month__gte=TruncMonth("member__join_date"))
     shortfall = ExpressionWrapper(
         F("amount_due") - F("amount_paid"), output_field=DecimalField(max_digits=12, decimal_places=2)
@@ -114,9 +117,9 @@ def dues_status(branch_ids, *, on: date) -> dict[int, DuesStatus]:
     }
     out = {}
     for member_id, name, branch_id, category, join_date in members:
-        start = dues_start(join_date, starts.get(branch_id), arrived.get(member_id))
+        start = dues_start(join_date, starts.get(branch_id), arrived.get(member_id), ledger_start=ledger_start)
         fact = facts.get(member_id, {})
-        due_months = len(month_range(start, last)) if start else 0
+        due_months = month_count(start, last) if start else 0
         out[member_id] = DuesStatus(
             member_id=member_id,
             name=name,
@@ -235,6 +238,7 @@ def dues_year(branch_ids, year: int, *, on: date) -> dict[int, list[DuesYear]]:
     last = min(date(year, 12, 1), last_complete_month(on))
     starts = ledger_starts(branch_ids)
     arrived = arrivals(branch_ids)
+    ledger_start = dues_ledger_start()
     settled = dict(
         DuesMonth.objects.filter(member__branch_id__in=branch_ids, month__year=year)
         .filter(SETTLED)
@@ -247,7 +251,7 @@ def dues_year(branch_ids, year: int, *, on: date) -> dict[int, list[DuesYear]]:
     for member_id, name, branch_id, join_date in (
         party_members_of(branch_ids).order_by("name", "id").values_list("id", "name", "branch_id", "join_date")
     ):
-        start = dues_start(join_date, starts.get(branch_id), arrived.get(member_id))
-        due = len(month_range(max(start, date(year, 1, 1)), last)) if start else 0
+        start = dues_start(join_date, starts.get(branch_id), arrived.get(member_id), ledger_start=ledger_start)
+        due = month_count(max(start, date(year, 1, 1)), last) if start else 0
         out[branch_id].append(DuesYear(member_id, name, branch_id, due, min(settled.get(member_id, 0), due)))
     return out

@@ -8,7 +8,7 @@ from dateutil.relativedelta import relativedelta
 from hypothesis import given
 from hypothesis import strategies as st
 
-from members.rules import add_months, month_range, months_between
+from members.rules import add_months, month_count, month_range, months_between
 
 days = st.dates(min_value=date(1950, 1, 1), max_value=date(2100, 12, 31))
 
@@ -34,3 +34,8 @@ def test_month_ends_clamp():
     assert add_months(date(2025, 1, 31), 1) == date(2025, 2, 28)
     assert add_months(date(2025, 3, 31), -1) == date(2025, 2, 28)
     assert add_months(date(2025, 12, 15), 1) == date(2026, 1, 15)
+
+
+@given(days, days)
+def test_month_count_is_the_length_of_month_range(first, last):
+    assert month_count(first, last) == len(month_range(first, last))
