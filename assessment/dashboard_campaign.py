@@ -12,7 +12,9 @@ not a score yet (未计分); a branch graded 未达标 at 评定 without ever su
 has that grade and no score.
 
 `campaign_scores` loads everything in two queries whatever the number of
-branches (the unit's subtree, and the campaign's assessments in it); only the
+branches (the unit's subtree, and the campaign's assessments in it). The
+scores panels cover the campaign's branches (a unit's branches the campaign
+does not hold are only counted, as 未纳入本次验收); only the
 unit's subtree is ever read, so a 党委 never sees another 党委's branches even
 in a campaign opened above both. The data are plain values (ids, numbers,
 codes); labels are added where they are shown.
@@ -129,7 +131,8 @@ class CampaignScores:
     status: str  # the campaign's own status (进行中/公示中/已评定)
     branches: int  # the unit's branches: with an assessment in the campaign, or active without one
     stages: tuple[StageCount, ...]  # every status in workflow order, then NOT_INCLUDED if any
-    scores: SubtreeScores  # the campaign's scores, in the shape of the live ones
+    scores: SubtreeScores  # the campaign's branches and scores, in the shape of the live ones
+    not_included: tuple[BranchRow, ...]  # the unit's active branches the campaign has no assessment for
     assessments: dict  # branch id -> assessment id
     statuses: dict  # branch id -> status (NOT_INCLUDED for a branch without an assessment)
 
@@ -186,7 +189,7 @@ def campaign_scores(unit: OrgUnit, campaign: Campaign) -> CampaignScores:
         .values("id", "branch_id", "status", "grade", "final_total", "scorecard_id", "frozen_at", "updated_at",
                 "result")
     }
-    units, branch_units = {}, []
+    units, branch_units, others = {}, [], []
     rows = (
         OrgUnit.objects.filter(path__startswith=unit.path)
         .filter(Q(is_active=True) | Q(pk__in=list(assessments)))
@@ -194,12 +197,17 @@ def campaign_scores(unit: OrgUnit, campaign: Campaign) -> CampaignScores:
         .values_list("pk", "name", "kind", "path", "parent_id")
     )
     for pk, name, kind, path, parent_id in rows:
-        if kind in OrgUnit.BRANCH_KINDS:
+        if kind not in OrgUnit.BRANCH_KINDS:
+            units[pk] = (name, kind, path, parent_id)
+        elif pk in assessments:
             branch_units.append((pk, name, path, parent_id))
         else:
-            units[pk] = (name, kind, path, parent_id)
-    statuses = {u[0]: assessments[u[0]]["status"] if u[0] in assessments else NOT_INCLUDED for u in branch_units}
-    total = len(branch_units)
+            others.append((pk, name, path, parent_id))
+    # the scores panels show the campaign's branches, and the units above them only
+    above = {int(p) for u in branch_units for p in u[2].strip("/").split("/")}
+    units = {pk: u for pk, u in units.items() if pk in above}
+    statuses = {u[0]: assessments[u[0]]["status"] for u in branch_units} | {u[0]: NOT_INCLUDED for u in others}
+    total = len(statuses)
     counts = {s: 0 for s in (*STAGES, NOT_INCLUDED)}
     for status in statuses.values():
         counts[status] += 1
@@ -221,6 +229,7 @@ def campaign_scores(unit: OrgUnit, campaign: Campaign) -> CampaignScores:
         branches=total,
         stages=stages,
         scores=scores,
+        not_included=tuple(_branch_row(u, None) for u in others),
         assessments={pk: a["id"] for pk, a in assessments.items()},
         statuses=statuses,
     )
@@ -241,6 +250,8 @@ def parent_category_shares(unit: OrgUnit, campaign: Campaign) -> dict[str, Decim
 
 def branches_at(data: CampaignScores, status: str) -> list[BranchRow]:
     """The branches behind a stage's number, in the tree's order."""
+    if status == NOT_INCLUDED:
+        return list(data.not_included)
     return [b for b in data.scores.branches if data.statuses[b.id] == status]
 
 
