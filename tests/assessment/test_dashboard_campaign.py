@@ -196,3 +196,13 @@ def test_the_schema_documents_the_campaign_parameter_and_panel(db):
     assert "campaign" in [p["name"] for p in op["parameters"]]
     panel = schema["components"]["schemas"]["DashboardCampaign"]["properties"]
     assert {"stages", "branches", "scored", "status"} <= set(panel)
+
+
+def test_a_year_without_a_campaign_points_to_the_latest_one(two):
+    response = page(two.users.reviewer, org=two.committee.pk, year=YEAR + 1)
+
+    html = response.content.decode()
+    assert f"{YEAR + 1}年度没有涉及本单位的达标验收" in html
+    link = response.context["other_campaigns"][0]["url"]
+    assert f"campaign={two.campaign.pk}" in link and f"year={YEAR}" in link
+    assert 'id="dash-campaign"' not in html
