@@ -192,7 +192,7 @@ def campaign_scores(unit: OrgUnit, campaign: Campaign) -> CampaignScores:
     units, branch_units, others = {}, [], []
     rows = (
         OrgUnit.objects.filter(path__startswith=unit.path)
-        .filter(Q(is_active=True) | Q(pk__in=list(assessments)))
+        .filter(Q(is_active=True) | Q(pk__in=campaign.assessments.values("branch_id")))  # a closed branch it holds
         .order_by("path")
         .values_list("pk", "name", "kind", "path", "parent_id")
     )

@@ -206,3 +206,14 @@ def test_a_year_without_a_campaign_points_to_the_latest_one(two):
     link = response.context["other_campaigns"][0]["url"]
     assert f"campaign={two.campaign.pk}" in link and f"year={YEAR}" in link
     assert 'id="dash-campaign"' not in html
+
+
+def test_a_branch_closed_after_the_campaign_opened_still_counts_at_its_status(two):
+    OrgUnit.objects.filter(pk=two.branches[3].pk).update(is_active=False)
+
+    data = dc.campaign_scores(two.committee, two.campaign)
+
+    assert {s.status: s.count for s in data.stages if s.count} == direct_counts(two.campaign, two.committee) | {
+        Status.DRAFT: 2,
+    }
+    assert data.statuses[two.branches[3].pk] == Status.DRAFT
