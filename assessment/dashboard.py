@@ -453,8 +453,9 @@ def child_units(
         rows = c["rows"]
         scored = [b for b in rows if b.scored]
         grades = dict.fromkeys(GRADES, 0)
-        for b in scored:
-            grades[b.grade] += 1
+        for b in rows:  # a campaign grades a branch that never submitted (未达标, no score)
+            if b.grade:
+                grades[b.grade] += 1
         if c["branch"] is not None:
             b = c["branch"]
             worst = tuple((i.code, i.name, _pct(i.lost, i.max)) for i in b.worst_items())
@@ -529,7 +530,7 @@ def branches_filtered(
     not scored), with a flag, or that lost points on an item (most lost first)."""
     rows = list(scores.branches)
     if grade == "none":
-        rows = [b for b in rows if not b.scored]
+        rows = [b for b in rows if not b.grade]
     elif grade:
         rows = [b for b in rows if b.grade == grade]
     if flag == FLAG_ALERTS:

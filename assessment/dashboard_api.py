@@ -1,7 +1,11 @@
-"""GET /api/v1/dashboard/?org=ID&year=YYYY — the committee dashboard's panels
-as JSON (the same selectors and scoping as the page): out-of-scope units are
-404, branch roles and 党员 get 403."""
+"""GET /api/v1/dashboard/?org=ID&year=YYYY[&campaign=ID] — the committee
+dashboard's panels as JSON (the same selectors and scoping as the page):
+out-of-scope units and campaigns are 404, a malformed campaign id or a year
+other than the campaign's is 400, branch roles and 党员 get 403."""
 
+from contextlib import contextmanager
+
+from django.core.exceptions import BadRequest
 from django.utils.translation import gettext_lazy
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiParameter, extend_schema
@@ -10,7 +14,8 @@ from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from . import dashboard as d
-from .models import ScoreSnapshot
+from . import dashboard_campaign as dc
+from .models import Assessment, Campaign, ScoreSnapshot
 
 
 def _number(**kw):
@@ -98,6 +103,28 @@ class DashboardChildSerializer(serializers.Serializer):
     worst_items = DashboardWorstSerializer(many=True)
 
 
+class DashboardStageSerializer(serializers.Serializer):
+    status = serializers.ChoiceField(
+        choices=[*dc.STAGES, dc.NOT_INCLUDED],
+        help_text=gettext_lazy("支部验收的状态；none 为本次验收没有该党支部（如验收发起后新建的党支部）"),
+    )
+    label = serializers.CharField()
+    count = serializers.IntegerField()
+    share = _number(help_text=gettext_lazy("占党支部数的百分比"))
+
+
+class DashboardCampaignSerializer(serializers.Serializer):
+    id = serializers.IntegerField()
+    name = serializers.CharField()
+    year = serializers.IntegerField(help_text=gettext_lazy("考核年度"))
+    status = serializers.ChoiceField(choices=Campaign.Status.values)
+    status_label = serializers.CharField()
+    org_unit_id = serializers.IntegerField(help_text=gettext_lazy("发起验收的党组织"))
+    branches = serializers.IntegerField(help_text=gettext_lazy("本单位下属的党支部数（本次验收的，加上未纳入的有效党支部）"))
+    scored = serializers.IntegerField(help_text=gettext_lazy("已有审核通过后得分的党支部数"))
+    stages = DashboardStageSerializer(many=True, help_text=gettext_lazy("各状态的党支部数，按验收流程排列"))
+
+
 class DashboardSerializer(serializers.Serializer):
     org = DashboardOrgSerializer()
     year = serializers.IntegerField()
@@ -108,13 +135,34 @@ class DashboardSerializer(serializers.Serializer):
     attention = DashboardAttentionSerializer(many=True)
     trend = DashboardTrendSerializer(many=True)
     children = DashboardChildSerializer(many=True)
+    campaign = DashboardCampaignSerializer(
+        allow_null=True,
+        help_text=gettext_lazy("选定达标验收时的验收进度（否则为 null）；此时等次、六类得分率、失分项和下级党组织取自该验收的得分"),
+    )
 
 
 def _grade_label(grade):
     return str(ScoreSnapshot.Grade(grade).label) if grade else str(gettext_lazy("未计分"))
 
 
-def dashboard_json(data: d.Dashboard) -> dict:
+def _stage_label(status: str) -> str:
+    return str(gettext_lazy("未纳入本次验收")) if status == dc.NOT_INCLUDED else str(Assessment.Status(status).label)
+
+
+def campaign_json(chosen: dc.CampaignDashboard | None) -> dict | None:
+    if chosen is None:
+        return None
+    c, p = chosen.campaign, chosen.progress
+    return {
+        "id": c.pk, "name": c.name, "year": c.year, "status": c.status,
+        "status_label": str(Campaign.Status(c.status).label), "org_unit_id": c.org_unit_id,
+        "branches": p.branches, "scored": p.scored,
+        "stages": [{"status": s.status, "label": _stage_label(s.status), "count": s.count, "share": s.share}
+                   for s in p.stages],
+    }
+
+
+def dashboard_json(data: d.Dashboard, chosen: dc.CampaignDashboard | None = None) -> dict:
     f = data.freshness
     unit = data.unit
     return {
@@ -136,7 +184,17 @@ def dashboard_json(data: d.Dashboard) -> dict:
              "worst_items": [{"code": code, "name": name, "lost_share": share} for code, name, share in c.worst]}
             for c in data.children
         ],
+        "campaign": campaign_json(chosen),
     }
+
+
+@contextmanager
+def _bad_param(name: str):
+    """A malformed query parameter as the API's 400 on that field."""
+    try:
+        yield
+    except BadRequest as exc:
+        raise serializers.ValidationError({name: [str(exc)]}) from exc
 
 
 class DashboardAPIView(APIView):
@@ -145,7 +203,9 @@ class DashboardAPIView(APIView):
         summary=gettext_lazy("验收看板"),
         description=gettext_lazy(
             "党组织及其下级党支部某年度的得分看板：等次分布、六类得分率（与上级平均对比）、失分最多的评分项、"
-            "需关注的党支部数、近三年趋势和下级党组织列表。数据取自已保存的得分快照。"
+            "需关注的党支部数、近三年趋势和下级党组织列表。数据取自已保存的得分快照；"
+            "给出 campaign 时另附该达标验收在本单位的进度（各状态的党支部数），"
+            "等次、六类得分率、失分项和下级党组织改取该验收审核通过后的得分，年度为该验收的考核年度。"
         ),
         parameters=[
             OpenApiParameter("org", OpenApiTypes.INT, description=gettext_lazy("党组织ID，默认为本人授权的最高一级")),
@@ -153,12 +213,27 @@ class DashboardAPIView(APIView):
             OpenApiParameter("q", OpenApiTypes.STR, description=gettext_lazy("按名称筛选下级党组织")),
             OpenApiParameter("sort", OpenApiTypes.STR, enum=list(d.SORTS),
                              description=gettext_lazy("下级党组织排序")),
+            OpenApiParameter(
+                "campaign", OpenApiTypes.INT,
+                description=gettext_lazy(
+                    "达标验收ID（本人可见、且涉及该党组织的验收）；给出时 year 可省略，省略即为该验收的考核年度"
+                ),
+            ),
         ],
         responses=DashboardSerializer,
     )
     def get(self, request):
-        unit = d.dashboard_unit(request.user, request.query_params.get("org"))
-        year = d.year_param(request.query_params.get("year"))
-        data = d.dashboard_data(unit, year, q=request.query_params.get("q", "")[:50],
-                                sort=request.query_params.get("sort", "score"))
-        return Response(DashboardSerializer(dashboard_json(data)).data)
+        params = request.query_params
+        unit = d.dashboard_unit(request.user, params.get("org"))
+        q, sort = params.get("q", "")[:50], params.get("sort", "score")
+        with _bad_param("campaign"):
+            campaign = dc.campaign_param(request.user, unit, params.get("campaign"))
+        if campaign is not None:
+            with _bad_param("year"):
+                dc.campaign_year(params.get("year"), campaign)
+        if campaign is None:
+            data, chosen = d.dashboard_data(unit, d.year_param(params.get("year")), q=q, sort=sort), None
+        else:
+            chosen = dc.campaign_dashboard(unit, campaign, q=q, sort=sort)
+            data = chosen.dashboard
+        return Response(DashboardSerializer(dashboard_json(data, chosen)).data)

@@ -27,9 +27,10 @@ from branches.models import OrgUnit
 from branches.scoping import org_units_visible_to
 
 from . import dashboard as d
+from . import dashboard_campaign as dc
 from . import explain
 from .dashboard import dashboard_unit, year_param
-from .models import ScoreSnapshot
+from .models import Assessment, Campaign, ScoreSnapshot
 from .selectors import record_names
 from .tasks import can_request_refresh, snapshots_refresh_request
 
@@ -68,11 +69,30 @@ def _base(name: str) -> str:
     """The URL prefix of a route, reversed once per process (the child table
     builds hundreds of links)."""
     if name not in _BASES:
-        _BASES[name] = reverse(name, args=[0])[: -len("0/")] if name == "dashboard_branch" else reverse(name)
+        with_id = name in ("dashboard_branch", "campaign_assessment")
+        _BASES[name] = reverse(name, args=[0])[: -len("0/")] if with_id else reverse(name)
     return _BASES[name]
 
 
 _BASES: dict[str, str] = {}
+
+
+def assessment_url(assessment_id: int) -> str:
+    """A branch's page in the campaign (its stages, items and history)."""
+    return f"{_base('campaign_assessment')}{assessment_id}/"
+
+
+def stage_label(status: str) -> str:
+    return _("未纳入本次验收") if status == dc.NOT_INCLUDED else str(Assessment.Status(status).label)
+
+
+def _campaign_and_year(request, unit, params):
+    """`?campaign=` (checked against the user and the unit) and the year: the
+    campaign's when one is chosen."""
+    campaign = dc.campaign_param(request.user, unit, params.get("campaign"))
+    if campaign is None:
+        return None, year_param(params.get("year"))
+    return campaign, dc.campaign_year(params.get("year"), campaign)
 
 
 def ancestors(user, unit: OrgUnit) -> list[OrgUnit]:
@@ -85,13 +105,28 @@ def ancestors(user, unit: OrgUnit) -> list[OrgUnit]:
 @login_required
 def dashboard(request):
     unit = dashboard_unit(request.user, request.GET.get("org"))
-    year = year_param(request.GET.get("year"))
+    campaign, year = _campaign_and_year(request, unit, request.GET)
     if unit.is_branch:
         return redirect(branch_url(unit.pk, year))
     q = request.GET.get("q", "")[:50]
     sort = request.GET.get("sort", "score")
     show_all = request.GET.get("all") == "1"
-    data = d.dashboard_data(unit, year, q=q, sort=sort)
+    cid = campaign.pk if campaign else None
+    progress = None
+    if campaign is None:
+        data = d.dashboard_data(unit, year, q=q, sort=sort)
+    else:
+        chosen = dc.campaign_dashboard(unit, campaign, q=q, sort=sort)
+        data, progress = chosen.dashboard, chosen.progress
+    assessments = progress.assessments if progress else {}
+
+    def child_url(c, item=""):
+        """A child branch's page: its campaign page when a campaign is chosen, else its stored score."""
+        if c.is_branch:
+            return assessment_url(assessments[c.id]) if c.id in assessments else branch_url(c.id, year, item=item)
+        return branches_url(c.id, year, item=item, campaign=cid) if item else dashboard_url(c.id, year, campaign=cid)
+
+    choices = dc.campaigns_for_unit(request.user, unit)
     total = data.freshness.branches
     grades = [
         {
@@ -101,7 +136,7 @@ def dashboard(request):
             "stars_text": "★" * g.stars,
             "count": g.count,
             "share": g.share,
-            "url": branches_url(unit.pk, year, grade=g.grade or "none"),
+            "url": branches_url(unit.pk, year, grade=g.grade or "none", campaign=cid),
         }
         for g in data.grades
     ]
@@ -109,7 +144,7 @@ def dashboard(request):
         {"code": c.code, "name": c.name, "unit": c.unit, "parent": c.parent} for c in data.categories
     ]
     weakest = [
-        {"item": w, "url": branches_url(unit.pk, year, item=w.code)} for w in data.weakest
+        {"item": w, "url": branches_url(unit.pk, year, item=w.code, campaign=cid)} for w in data.weakest
     ]
     attention = [
         {"flag": a.flag, "label": d.FLAG_LABELS[a.flag], "count": a.branches,
@@ -120,19 +155,23 @@ def dashboard(request):
     children = [
         {
             "row": c,
-            "url": branch_url(c.id, year) if c.is_branch else dashboard_url(c.id, year),
+            "url": child_url(c),
             "grade_label": grade_label(c.grade) if c.is_branch else "",
-            "fail_url": None if c.is_branch else branches_url(c.id, year, grade="fail"),
+            "fail_url": None if c.is_branch else branches_url(c.id, year, grade="fail", campaign=cid),
             "badges": [] if c.is_branch else [(g, labels[g], c.grades[g]) for g in d.GRADES if c.grades[g]],
-            "worst": [
-                (code, name, share, branch_url(c.id, year, item=code) if c.is_branch else branches_url(c.id, year, item=code))
-                for code, name, share in c.worst
-            ],
+            "worst": [(code, name, share, child_url(c, item=code)) for code, name, share in c.worst],
         }
         for c in (data.children if show_all else data.children[:CHILD_ROWS])
     ]
     this_year = timezone.localdate().year
+    stages = [
+        {"status": st.status, "label": stage_label(st.status), "count": st.count, "share": st.share,
+         "url": branches_url(unit.pk, year, campaign=cid, stage=st.status)}
+        for st in (progress.stages if progress else ())
+    ]
     chart = {
+        "stages": [{"name": s["label"], "status": s["status"], "value": s["count"], "url": s["url"]}
+                   for s in stages],
         "grades": [{"name": str(g["label"]), "grade": g["grade"], "value": g["count"], "url": g["url"]}
                    for g in grades],
         "categories": {
@@ -155,7 +194,15 @@ def dashboard(request):
     return render(request, "assessment/dashboard.html", {
         "unit": unit,
         "year": year,
-        "years": list(range(this_year, this_year - 5, -1)),
+        "years": sorted({*range(this_year, this_year - 5, -1), year}, reverse=True),
+        "campaign": campaign,
+        "campaign_status": Campaign.Status(campaign.status).label if campaign else "",
+        "progress": progress,
+        "stages": stages,
+        "campaigns": [c for c in choices if c.year == year],
+        "other_campaigns": [
+            {"choice": c, "url": dashboard_url(unit.pk, c.year, campaign=c.id)} for c in choices if c.year != year
+        ][:3],
         "ancestors": ancestors(request.user, unit),
         "data": data,
         "total_branches": total,
@@ -167,54 +214,70 @@ def dashboard(request):
         "trend_grades": [(g, grade_label(g)) for g in d.GRADES],
         "children": children,
         "children_total": len(data.children),
-        "all_children_url": dashboard_url(unit.pk, year, q=q, sort=sort, all="1") + "#h-children",
+        "all_children_url": dashboard_url(unit.pk, year, q=q, sort=sort, all="1", campaign=cid) + "#h-children",
         "q": q,
         "show_all": show_all,
         "sort": sort if sort in d.SORTS else "score",
         "sorts": SORT_LABELS.items(),
         "sort_urls": {
             key.replace("-", "") + ("_desc" if key.startswith("-") else ""): dashboard_url(
-                unit.pk, year, q=q, sort=key, all="1" if show_all else ""
+                unit.pk, year, q=q, sort=key, all="1" if show_all else "", campaign=cid
             )
             for key in ("name", "-name", "score", "-score", "fail")
         },
         "chart": chart,
         "can_refresh": can_request_refresh(request.user, unit),
-        "all_branches_url": branches_url(unit.pk, year),
+        "all_branches_url": branches_url(unit.pk, year, campaign=cid),
+        "live_url": dashboard_url(unit.pk, year),
     })
 
 
 @login_required
 def dashboard_branches(request):
     """The branches behind a number of the dashboard: of a grade, with a flag,
-    or that lost points on an item (with the item's score)."""
+    or that lost points on an item (with the item's score); with a campaign
+    chosen, the campaign's scores, and the branches at a status of it
+    (`stage=`), each linking to its campaign page."""
     unit = dashboard_unit(request.user, request.GET.get("org"))
-    year = year_param(request.GET.get("year"))
+    campaign, year = _campaign_and_year(request, unit, request.GET)
     grade = request.GET.get("grade", "")
     flag = request.GET.get("flag", "")
     item = request.GET.get("item", "")[:10]
+    stage = request.GET.get("stage", "") if campaign else ""
     if grade not in (*d.GRADES, "none", "") or flag not in (*d.FLAGS, ""):
         raise Http404
-    scores = d.subtree_scores(unit, year)
+    if stage not in (*dc.STAGES, dc.NOT_INCLUDED, ""):
+        raise Http404
+    cid = campaign.pk if campaign else None
+    progress = dc.campaign_scores(unit, campaign) if campaign else None
+    scores = progress.scores if progress else d.subtree_scores(unit, year)
+    assessments = progress.assessments if progress else {}
     alerts = d.overdue_alert_branches(unit) if flag == d.FLAG_ALERTS else {}
-    rows = d.branches_filtered(scores, grade=grade, flag=flag, item=item, alerts=alerts)
+    if stage:
+        rows = dc.branches_at(progress, stage)
+    else:
+        rows = d.branches_filtered(scores, grade=grade, flag=flag, item=item, alerts=alerts)
     parents = {pk: name for pk, (name, _kind, _path, _parent) in scores.units.items()}
     item_name = ""
     listed = []
     for b in rows:
         it = next((i for i in b.items if i.code == item), None) if item else None
         item_name = item_name or (it.name if it else "")
+        url = assessment_url(assessments[b.id]) if b.id in assessments else ""
         listed.append({
             "row": b,
-            "url": branch_url(b.id, year, item=item),
+            "url": url or branch_url(b.id, year, item=item),
             "grade_label": grade_label(b.grade),
             "parent": parents.get(b.parent_id, ""),
-            "parent_url": dashboard_url(b.parent_id, year) if b.parent_id in parents else "",
+            "parent_url": dashboard_url(b.parent_id, year, campaign=cid) if b.parent_id in parents else "",
             "item": it,
             "alerts": alerts.get(b.id, 0),
-            "worst": [(i.code, i.name, branch_url(b.id, year, item=i.code)) for i in b.worst_items()],
+            "status": stage_label(progress.statuses[b.id]) if progress else "",
+            "worst": [(i.code, i.name, url or branch_url(b.id, year, item=i.code)) for i in b.worst_items()],
         })
-    if grade:
+    if stage:
+        title = _("验收状态为“%(stage)s”的党支部") % {"stage": stage_label(stage)}
+    elif grade:
         title = _("%(grade)s的党支部") % {"grade": grade_label(None if grade == "none" else grade)}
     elif flag:
         title = str(d.FLAG_LABELS[flag])
@@ -229,7 +292,8 @@ def dashboard_branches(request):
         "rows": listed,
         "item": item,
         "flag": flag,
-        "back_url": dashboard_url(unit.pk, year),
+        "campaign": campaign,
+        "back_url": dashboard_url(unit.pk, year, campaign=cid),
     })
 
 

@@ -38,6 +38,29 @@
     gradeChart.on("click", function (p) { if (p.data && p.data.url) window.location.href = p.data.url; });
   }
 
+  // with a campaign chosen: its branches per status, workflow order top to bottom
+  var STAGE_COLORS = { draft: "#ced4da", returned: "#e8833a", submitted: "#f0b429", approved: "#5b8ff9",
+                       verified: "#3a6fd8", finalised: "#c8161d", rectifying: "#8e44ad", reinspected: "#2f9e44",
+                       none: "#adb5bd" };
+  var stages = (data.stages || []).slice().reverse();
+  if (stages.length) {
+    var stageChart = draw("chart-stages", {
+      tooltip: { trigger: "item", formatter: "{b}: {c}" },
+      grid: { left: 8, right: 28, top: 4, bottom: 4, containLabel: true },
+      xAxis: { type: "value", minInterval: 1, axisLabel: { fontSize: 10 } },
+      yAxis: { type: "category", data: stages.map(function (s) { return s.name; }), axisLabel: { fontSize: 11 } },
+      series: [{
+        type: "bar", barMaxWidth: 18, label: { show: true, position: "right", fontSize: 11 },
+        data: stages.map(function (s) {
+          return { value: s.value, url: s.url, itemStyle: { color: STAGE_COLORS[s.status] || "#6c757d" } };
+        })
+      }]
+    });
+    if (stageChart) {
+      stageChart.on("click", function (p) { if (p.data && p.data.url) window.location.href = p.data.url; });
+    }
+  }
+
   var cat = data.categories;
   draw("chart-categories", {
     tooltip: { trigger: "axis", valueFormatter: function (v) { return v == null ? "—" : v + "%"; } },

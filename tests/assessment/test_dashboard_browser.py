@@ -56,3 +56,38 @@ def test_committee_drills_from_the_grade_chart_to_the_missing_meeting(
     page.wait_for_url(re.compile(rf"/meetings/calendar/{weak.pk}/{year}/(#cell-[^/]*)?$"))
     cell = page.locator(f'tr[data-code="branch_assembly"] td[data-period="{year}-Q2"]')
     assert cell.get_attribute("data-status") == "missing"
+
+
+@pytest.mark.browser
+@pytest.mark.django_db(transaction=True, serialized_rollback=True)
+def test_committee_picks_a_campaign_and_follows_a_stage_to_the_branch_s_campaign_page(
+    live_server, phone_page, browser_login, user_with_role
+):
+    from assessment.campaigns import services
+    from assessment.models import Assessment
+
+    year = timezone.localdate().year - 1
+    default_card()
+    yi = CommitteeFactory(name="乙党委")
+    branches = [BranchFactory(name=f"乙{i}支部", parent=yi) for i in (1, 2, 3)]
+    user = user_with_role(RoleAssignment.Role.COMMITTEE_ADMIN, yi)
+    campaign = services.campaign_open(actor=user, org_unit=yi, name="乙党委验收", year=year)
+    waiting = campaign.assessments.get(branch=branches[1])
+    Assessment.objects.filter(pk=waiting.pk).update(status=Assessment.Status.SUBMITTED)
+    page = phone_page
+
+    browser_login(page, user.username, f"/dashboard/?year={year}")
+    page.select_option("#dash-campaign", str(campaign.pk))
+    page.locator("[data-testid=campaign-picker] button").click()
+    page.wait_for_url(re.compile(rf"campaign={campaign.pk}"))
+    page.wait_for_selector("#chart-stages canvas")  # the chart is drawn; its table stays
+    stages = page.locator("[data-testid=stage-table]")
+    assert stages.is_visible()
+    assert stages.locator("a[data-stage=draft]").text_content() == "2"
+    stages.locator("a[data-stage=submitted]").click()
+
+    page.wait_for_url(re.compile(r"/dashboard/branches/\?.*stage=submitted"))
+    listed = page.locator("[data-testid=branch-list] tbody tr")
+    assert listed.count() == 1
+    listed.get_by_role("link", name="乙2支部").click()
+    page.wait_for_url(re.compile(rf"/campaigns/assessments/{waiting.pk}/$"))

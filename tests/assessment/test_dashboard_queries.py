@@ -23,9 +23,9 @@ def _fresh_cache():
 # Cold (nothing cached): session, user, scope (roles and member link in one query), the unit,
 # scorecards, the stamps (unit's and parent's subtree), subtree units, snapshots,
 # the parent's category scores, alerts, trend; the page adds the unit's
-# ancestors (breadcrumb) and the unread badge. Warm: the two snapshot loads and
-# the parent's category scores come from the cache.
-PAGE_QUERIES = {"cold": 13, "warm": 10}
+# ancestors (breadcrumb), the campaigns for the picker and the unread badge.
+# Warm: the two snapshot loads and the parent's category scores come from the cache.
+PAGE_QUERIES = {"cold": 14, "warm": 11}
 API_QUERIES = {"cold": 11, "warm": 8}
 
 
@@ -72,4 +72,48 @@ def test_the_lists_behind_the_numbers_do_not_grow_either(client):
     for params in ({"grade": "pass"}, {"item": "C1"}, {"flag": "meetings"}, {"flag": "alerts"}):
         five = count(client, small_user, url, {"org": small.pk, "year": YEAR, **params})
         fifty = count(client, large_user, url, {"org": large.pk, "year": YEAR, **params})
+        assert five == fifty, (params, five, fifty)
+
+
+# With a campaign chosen (cold cache; the campaign panels are not cached): the
+# cold counts above plus four — the campaign (checked against the user and the
+# unit), its assessments under the unit, the unit's branches, and the parent's
+# category scores in the campaign.
+CAMPAIGN_PAGE_QUERIES = 18
+CAMPAIGN_API_QUERIES = 15
+
+
+def campaign_over(unit, admin):
+    """A campaign over the unit, every other branch approved with a review result."""
+    from assessment.campaigns import services
+    from assessment.models import Assessment, ScoreSnapshot
+
+    campaign = services.campaign_open(actor=admin, org_unit=unit, name=f"验收{unit.pk}", year=YEAR)
+    for i, a in enumerate(campaign.assessments.order_by("branch__path")):
+        if i % 2:
+            continue
+        snap = ScoreSnapshot.objects.get(branch=a.branch, year=YEAR)
+        result = {"total": str(snap.total), "max": str(snap.max), "grade": snap.grade, "stars": snap.stars,
+                  "vetoed": False, "unrated": snap.unrated, "category_scores": snap.category_scores,
+                  "items": snap.items}
+        Assessment.objects.filter(pk=a.pk).update(status=Assessment.Status.APPROVED, review_result=result,
+                                                  review_total=snap.total)
+    return campaign
+
+
+@pytest.mark.django_db
+def test_with_a_campaign_the_queries_do_not_grow_with_the_branches_either(client):
+    small, small_user = committee_with(5)
+    large, large_user = committee_with(50)
+    small_campaign, large_campaign = campaign_over(small, small_user), campaign_over(large, large_user)
+    for name, expected in (("dashboard", CAMPAIGN_PAGE_QUERIES), ("api-dashboard", CAMPAIGN_API_QUERIES)):
+        url = reverse(name)
+        cache.clear()
+        five = count(client, small_user, url, {"org": small.pk, "campaign": small_campaign.pk})
+        fifty = count(client, large_user, url, {"org": large.pk, "campaign": large_campaign.pk})
+        assert five == fifty == expected, (name, five, fifty)
+    lists = reverse("dashboard_branches")
+    for params in ({"stage": "approved"}, {"grade": "pass"}, {"item": "C1"}):
+        five = count(client, small_user, lists, {"org": small.pk, "campaign": small_campaign.pk, **params})
+        fifty = count(client, large_user, lists, {"org": large.pk, "campaign": large_campaign.pk, **params})
         assert five == fifty, (params, five, fifty)
