@@ -13,6 +13,8 @@ from simple_history.models import HistoricalRecords
 
 from config.concurrency import version_field
 
+from .rules import in_office
+
 
 class TimeStampedModel(models.Model):
     created_at = models.DateTimeField(_("创建时间"), auto_now_add=True)
@@ -308,7 +310,7 @@ class RoleTenure(TimeStampedModel):
         return str(self.get_role_display())
 
     def held_on(self, day: date) -> bool:
-        return self.start_date <= day and (self.end_date is None or self.end_date >= day)
+        return in_office(self.start_date, self.end_date, day)
 
 
 class Election(TimeStampedModel):
