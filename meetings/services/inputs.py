@@ -1,7 +1,6 @@
 """The typed input of logging or editing a meeting (`MeetingIn`) and its parts."""
 
 from dataclasses import dataclass
-from dataclasses import fields as dataclass_fields
 from datetime import date, datetime
 from decimal import Decimal
 
@@ -70,6 +69,3 @@ class MeetingIn:
         if fields.get("present") is not None:
             fields["present"] = tuple(fields["present"])
         return cls(**fields)
-
-    def fields(self) -> dict:
-        return {f.name: getattr(self, f.name) for f in dataclass_fields(self)}
