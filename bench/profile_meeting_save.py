@@ -46,6 +46,7 @@ from rest_framework.authtoken.models import Token  # noqa: E402
 from branches.models import OrgUnit, RoleAssignment  # noqa: E402
 from meetings import services  # noqa: E402
 from meetings.models import Meeting  # noqa: E402
+from meetings.services import meeting as meeting_service  # noqa: E402
 from members.models import Member  # noqa: E402
 
 settings.ALLOWED_HOSTS = ["*"]
@@ -170,11 +171,11 @@ def main():
         from rest_framework.views import APIView
 
         timed_phase(APIView, "perform_authentication", "session & auth")
-        timed_phase(services, "_prepare", "validation (roster, committee, quorum, study hours)")
-        timed_phase(services, "_write_children", "kinds + attendance + resolutions rows")
-        timed_phase(services, "_file_in_archive", "archive filing")
-        if hasattr(services, "_after_save"):
-            timed_phase(services, "_after_save", "outbox")
+        timed_phase(meeting_service, "_prepare", "validation (roster, committee, quorum, study hours)")
+        timed_phase(meeting_service, "_write_children", "kinds + attendance + resolutions rows")
+        timed_phase(meeting_service, "_file_in_archive", "archive filing")
+        if hasattr(meeting_service, "_after_save"):
+            timed_phase(meeting_service, "_after_save", "outbox")
         timed_phase(services, "meeting_record", "service total (in transaction, incl. commit)")
         walls = []
         for i in range(4, 4 + SAVES):

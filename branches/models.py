@@ -13,7 +13,7 @@ from simple_history.models import HistoricalRecords
 
 from config.concurrency import version_field
 
-from .rules import latest_due_end, within_months
+from .rules import in_office, latest_due_end, within_months
 
 
 class TimeStampedModel(models.Model):
@@ -308,7 +308,7 @@ class RoleTenure(TimeStampedModel):
         return str(self.get_role_display())
 
     def held_on(self, day: date) -> bool:
-        return self.start_date <= day and (self.end_date is None or self.end_date >= day)
+        return in_office(self.start_date, self.end_date, day)
 
 
 class Election(TimeStampedModel):

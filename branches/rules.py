@@ -25,6 +25,13 @@ class Finding:
     facts: dict = field(default_factory=dict)
 
 
+def in_office(start: date, end: date | None, day: date) -> bool:
+    """THE rule of "on the committee on a day", for facts already read: the tenure
+    had started and had not ended (a tenure ending that day still counts). The
+    query form is `branches.selectors.in_office_on`; tests hold the two equal."""
+    return start <= day and (end is None or end >= day)
+
+
 @dataclass(frozen=True)
 class TenureFact:
     member_id: int
@@ -37,7 +44,7 @@ class TenureFact:
     is_probationary: bool = False  # a 预备党员 today: may not hold a seat (党章 第七条)
 
     def held_on(self, day: date) -> bool:
-        return self.start <= day and (self.end is None or self.end >= day)
+        return in_office(self.start, self.end, day)
 
 
 @dataclass(frozen=True)

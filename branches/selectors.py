@@ -64,7 +64,8 @@ class SeatFact:
 
 def in_office_on(day: date) -> Q:
     """THE rule of "on the committee on a day", over RoleTenure: the tenure had
-    started and had not ended (a tenure ending that day still counts)."""
+    started and had not ended (a tenure ending that day still counts). For facts
+    already read, the same rule is `rules.in_office`."""
     return Q(start_date__lte=day) & (Q(end_date__isnull=True) | Q(end_date__gte=day))
 
 

@@ -23,6 +23,8 @@ from functools import lru_cache
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_noop
 
+from branches.rules import in_office
+
 HELD, MISSING, UPCOMING, NOT_APPLICABLE = "held", "missing", "upcoming", "not_applicable"
 STATUSES = (HELD, MISSING, UPCOMING, NOT_APPLICABLE)
 
@@ -179,6 +181,9 @@ class MeetingFact:
 
 @dataclass(frozen=True)
 class TenureFact:
+    """A seat held on the branch committee. The facts of a year hold every tenure
+    that overlaps it; who was in office on a given day is `held_on`."""
+
     member_id: int
     name: str
     role: str
@@ -186,9 +191,11 @@ class TenureFact:
     end: date | None = None
 
     def held_on(self, day: date) -> bool:
-        return self.start <= day and (self.end is None or self.end >= day)
+        """On the committee on `day`: the one rule, `branches.rules.in_office`."""
+        return in_office(self.start, self.end, day)
 
     def overlaps(self, start: date, end: date) -> bool:
+        """On the committee on some day of [start, end] (a period): in office on one of its days."""
         return self.start <= end and (self.end is None or self.end >= start)
 
 

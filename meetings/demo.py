@@ -28,6 +28,7 @@ from django.utils import timezone
 from simple_history.utils import bulk_create_with_history
 
 from branches.models import PartyGroup, RoleTenure
+from branches.rules import in_office
 from members.models import Member
 
 from . import compliance as c
@@ -213,12 +214,12 @@ def _month_end(year: int, month: int) -> date:
 
 
 def _committee_on(b: _Branch, day: date) -> list[int]:
-    return list(dict.fromkeys(m for m, _role, s, e in b.tenures if s <= day and (e is None or e >= day)))
+    return list(dict.fromkeys(m for m, _role, s, e in b.tenures if in_office(s, e, day)))
 
 
 def _secretary_on(b: _Branch, day: date) -> int | None:
     return next(
-        (m for m, role, s, e in b.tenures if role == "secretary" and s <= day and (e is None or e >= day)), None
+        (m for m, role, s, e in b.tenures if role == "secretary" and in_office(s, e, day)), None
     )
 
 

@@ -14,8 +14,8 @@ from django.db import connection
 from django.urls import reverse
 from rest_framework.authtoken.models import Token
 
-from meetings import services
 from meetings.models import Attendance, Meeting
+from meetings.services import meeting as meeting_services
 
 pytestmark = pytest.mark.django_db(transaction=True, serialized_rollback=True)
 
@@ -34,7 +34,7 @@ def cut(conn) -> None:
 def cut_mid_write(monkeypatch):
     """The next meeting_record loses its connection after the meeting row is written,
     before its attendance: the point where a half write would show."""
-    write_children = services._write_children
+    write_children = meeting_services._write_children
     cuts = []
 
     def cut_then_write(prepared, **kwargs):
@@ -43,7 +43,7 @@ def cut_mid_write(monkeypatch):
             cut(connection)
         return write_children(prepared, **kwargs)
 
-    monkeypatch.setattr(services, "_write_children", cut_then_write)
+    monkeypatch.setattr(meeting_services, "_write_children", cut_then_write)
     return cuts
 
 

@@ -7,11 +7,12 @@ import pytest
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
-from branches.models import Sector
+from branches.models import RoleTenure, Sector
+from branches.selectors import committee_in_office
 from meetings import compliance as c
 from meetings import selectors
 from meetings.models import EvaluationGrade, Meeting, MeetingRequirement
-from tests.branches.factories import CommitteeFactory, PartyGroupFactory
+from tests.branches.factories import CommitteeFactory, PartyGroupFactory, RoleTenureFactory
 from tests.meetings.factories import (
     MeetingFactory,
     MemberReportFactory,
@@ -156,3 +157,28 @@ def test_many_branches_in_a_fixed_number_of_queries():
         return len(ctx.captured_queries)
 
     assert queries(5) == queries(50)
+
+
+def test_who_was_in_office_on_a_day_is_the_committee_selectors_rule():
+    """The compliance facts cover a year of tenures; who held a seat on a given
+    day (a 书记's 党课) is decided by the one rule of `branches.selectors`: a
+    tenure ending that day still counts, one ended the day before does not."""
+    handover = dt.date(YEAR, 6, 30)
+    branch, members = branch_with_members(full=5)
+    term = committee_for(branch, [])
+    old, new, early = members[0], members[1], members[2]
+    RoleTenureFactory(term=term, member=old, role=RoleTenure.Role.SECRETARY, start_date=dt.date(2020, 1, 1),
+                      end_date=handover)
+    RoleTenureFactory(term=term, member=new, role=RoleTenure.Role.SECRETARY, start_date=handover + dt.timedelta(1))
+    RoleTenureFactory(term=term, member=early, role=RoleTenure.Role.MEMBER, start_date=dt.date(2020, 1, 1),
+                      end_date=handover - dt.timedelta(1))
+
+    tenures = selectors.branch_facts([branch], YEAR)[branch.pk].tenures
+    for day in (handover - dt.timedelta(1), handover, handover + dt.timedelta(1)):
+        in_office = {s.member_id for s in committee_in_office([branch.pk], day)[branch.pk]}
+        assert {t.member_id for t in tenures if t.held_on(day)} == in_office, day
+
+    on_the_last_day = MeetingFactory(branch=branch, kind=K.LECTURE, lecturer=old, day=handover)
+    MeetingFactory(branch=branch, kind=K.LECTURE, lecturer=old, day=handover + dt.timedelta(1))
+    (cell,) = selectors.branch_compliance(branch, YEAR, on=AFTER).rows_for("secretary_lecture")[0].cells
+    assert cell.meeting_ids == (on_the_last_day.pk,)

@@ -276,6 +276,51 @@ def test_logging_takes_the_same_number_of_queries_for_5_or_40_members():
     assert count(5) <= 12
 
 
+# The statements of a save, per form and for an edit, pinned exactly: the steps of
+# `_prepare` read the roster, the committee (支委会), the 党小组 (党小组会) and the
+# requirement table once each, whatever the roster size.
+SAVE_QUERIES = {"branch_assembly": 12, "committee": 12, "group": 11, "lecture": 11, "edit": 24}
+
+
+@pytest.mark.parametrize("n", [5, 40])
+def test_each_form_and_an_edit_run_their_pinned_number_of_queries(n):
+    branch, members = branch_with_members(full=n)
+    committee_for(branch, members[:3])
+    group = PartyGroupFactory(branch=branch)
+
+    def count(save):
+        with CaptureQueriesContext(connection) as ctx:
+            save()
+        return len(ctx.captured_queries)
+
+    meeting = record(branch, kinds=["branch_assembly"])
+    counts = {
+        "branch_assembly": count(
+            lambda: record(
+                branch,
+                kinds=["branch_assembly", "theme_day"],
+                absentees=[AbsenceIn(members[-1].pk, "leave")],
+                resolutions=[ResolutionIn("决议", votes_for=2)],
+            )
+        ),
+        "committee": count(lambda: record(branch, kinds=["committee"])),
+        "group": count(lambda: record(branch, kinds=["group"], party_group_id=group.pk)),
+        "lecture": count(
+            lambda: record(
+                branch, kinds=["lecture"], lecturer_id=members[0].pk, host_id=members[1].pk,
+                observers=[ObserverIn(name="列席人")],
+            )
+        ),
+        "edit": count(
+            lambda: services.meeting_update(
+                meeting, kinds=["branch_assembly", "theme_day"], held_at=at(DAY), topic="新主题",
+                absentees=[AbsenceIn(members[0].pk, "leave")], expected_version=1,
+            )
+        ),
+    }
+    assert counts == SAVE_QUERIES
+
+
 def test_edit_rewrites_attendance_keeps_history_and_rejects_a_stale_version():
     branch, members = branch_with_members(full=4)
     meeting = record(branch, kinds=["branch_assembly"])
