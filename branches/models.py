@@ -205,6 +205,24 @@ class RulePolicy(TimeStampedModel):
         return {p.sector: p for p in cls.objects.all()}
 
 
+class RuleFactsVersion(models.Model):
+    """One row whose token changes with every write to what the SPEC §2 rules
+    read (units, members, committee terms and tenures, elections, adjustments,
+    党小组, rule policies). The write changes it inside its own transaction, so a
+    reader sees the new token exactly when it sees the new rows; findings are
+    cached under it (`branches.selectors.branch_rule_findings`). A random token,
+    not a counter: a rolled-back write never hands its number to a later one."""
+
+    token = models.CharField(max_length=32, default="")
+
+    class Meta:
+        verbose_name = _("组织设置规则数据版本")
+        verbose_name_plural = _("组织设置规则数据版本")
+
+    def __str__(self):
+        return self.token
+
+
 class CommitteeTerm(TimeStampedModel):
     """One term (届) of a branch's 支部委员会 (or of its 书记 where no committee
     is required). The due end comes from the 领域's term length at creation."""

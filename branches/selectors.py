@@ -8,7 +8,7 @@ from datetime import date
 from django.db.models import Count, Prefetch, Q, QuerySet
 from django.utils import timezone
 
-from . import rules
+from . import rule_cache, rules
 from .models import CommitteeTerm, Election, OrgUnit, PartyGroup, RoleTenure, RulePolicy, TermAdjustment
 
 # The member status codes the SPEC §2 rules count (members.Member.Status lives in
@@ -183,7 +183,10 @@ def branch_facts(branches) -> dict[int, rules.BranchFacts]:
 def branch_rule_findings(branches, *, on: date | None = None) -> dict[int, list[rules.Finding]]:
     """THE selector for SPEC §2: findings per branch id. Used by the branch page,
     the org tree, the API, and later the scorecard and alerts."""
-    on = on or today()
+    return rule_cache.cached_findings(list(branches), on or today(), _evaluate_findings)
+
+
+def _evaluate_findings(branches, on: date) -> dict[int, list[rules.Finding]]:
     facts = branch_facts(branches)
     policies = RulePolicy.all_by_sector()
     return {

@@ -147,6 +147,16 @@ DEFAULT_FROM_EMAIL = env("DEFAULT_FROM_EMAIL", default="dzb-platform@localhost")
 ID_NUMBER_KEY = env("ID_NUMBER_KEY", default="")
 
 REDIS_URL = env("REDIS_URL", default="redis://127.0.0.1:6379/0")
+
+# Per process. What is cached is keyed on what it depends on (the dashboard on
+# its snapshots' stamp, SPEC §2 findings on branches.RuleFactsVersion), so
+# processes never need to tell each other; room for a city's 2,000 branches.
+CACHES = {
+    "default": {
+        "BACKEND": "django.core.cache.backends.locmem.LocMemCache",
+        "OPTIONS": {"MAX_ENTRIES": 50000},
+    }
+}
 CELERY_BROKER_URL = env("CELERY_BROKER_URL", default=REDIS_URL)
 CELERY_RESULT_BACKEND = env("CELERY_RESULT_BACKEND", default=REDIS_URL)
 CELERY_TASK_SERIALIZER = "json"

@@ -25,6 +25,7 @@ from django.utils import timezone
 
 from branches.demo import SCALES, Scale, SeedContext, login_rows
 from branches.models import CommitteeTerm, Election, OrgUnit, PartyGroup, RoleTenure
+from branches.rule_cache import rule_facts_changed
 from members.models import Member
 
 # (app, function of `<app>.demo`) in the order they run
@@ -67,6 +68,7 @@ def seed_database(*, seed: int = 2026, scale: Scale | str = "demo", today: date 
                 continue
             started = time.monotonic()
             getattr(module, func)(ctx)
+            rule_facts_changed()  # the steps write in bulk, past the signals that invalidate cached findings
             if log:
                 log(f"  {app}.demo.{func} … {time.monotonic() - started:.1f} 秒")
     return ctx
