@@ -20,6 +20,8 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from datetime import date, timedelta
 
+from django.utils.translation import gettext as _
+
 ALL, WITH_COMMITTEE, WITH_GROUPS = "all", "with_committee", "with_groups"
 MINUTES, GROUP_MINUTES, STUDY_NOTES = "minutes", "group_minutes", "study_notes"
 
@@ -49,16 +51,42 @@ class KindRule:
 
 
 @dataclass(frozen=True)
+class BoxPeriod:
+    """What a box's catalogue covers: a year, or a committee term (届) of the
+    branch. Facts, not words: the label is rendered in the reader's language
+    when it is shown."""
+
+    year: int
+    term_number: int | None = None
+    term_start: date | None = None
+    term_end: date | None = None  # the actual end, else the due end
+
+    @property
+    def label(self) -> str:
+        if self.term_number is None:
+            return _("%(year)s年度") % {"year": self.year}
+        return _("第%(n)s届 %(start)s—%(end)s") % {
+            "n": self.term_number,
+            "start": self.term_start.strftime("%Y.%m"),
+            "end": self.term_end.strftime("%Y.%m"),
+        }
+
+
+@dataclass(frozen=True)
 class CatalogueFact:
     id: int
     box_kind: str
-    period_label: str
+    period: BoxPeriod
     period_end: date | None  # None: a committee term still running
     capacity: int
     documents: int
     addenda: int
     counts: dict  # doc kind id -> number of documents
     bound_on: date | None = None
+
+    @property
+    def period_label(self) -> str:
+        return self.period.label
 
 
 @dataclass(frozen=True)
@@ -110,7 +138,7 @@ class BoxStatus:
     name: str
     binding_period: str
     catalogue_id: int | None
-    period_label: str
+    period: BoxPeriod
     documents: int
     addenda: int
     volumes: int
@@ -118,6 +146,10 @@ class BoxStatus:
     bound_on: date | None
     deadline: date | None
     bound_on_time: bool | None  # None: not due yet
+
+    @property
+    def period_label(self) -> str:
+        return self.period.label
 
     @property
     def missing(self) -> tuple[str, ...]:
@@ -252,7 +284,7 @@ def evaluate_box(facts: BranchArchiveFacts, rule: BoxRule, kinds: list[KindRule]
         name=rule.name,
         binding_period=rule.binding_period,
         catalogue_id=cat.id if cat else None,
-        period_label=cat.period_label if cat else f"{facts.year}年度",
+        period=cat.period if cat else BoxPeriod(facts.year),
         documents=cat.documents if cat else 0,
         addenda=cat.addenda if cat else 0,
         volumes=max(1, -(-cat.documents // cat.capacity)) if cat and cat.documents else 0,

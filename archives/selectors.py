@@ -10,7 +10,6 @@ from datetime import date
 
 from django.db.models import Count, Q, QuerySet
 from django.utils import timezone
-from django.utils.translation import gettext as _
 
 from branches.models import CommitteeTerm, OrgUnit, PartyGroup, RulePolicy
 from branches.scoping import org_units_visible_to
@@ -133,15 +132,12 @@ def expected_books(branch_ids: list[int], year: int) -> dict[int, ExpectedBooks]
     return {pk: ExpectedBooks(groups=tuple(groups[pk]), members=tuple(members[pk])) for pk in branch_ids}
 
 
-def _period_label(term: dict | None, year: int) -> str:
+def _period(term: dict | None, year: int) -> c.BoxPeriod:
     if term is None:
-        return _("%(year)s年度") % {"year": year}
-    end = term["actual_end_date"] or term["due_end_date"]
-    return _("第%(n)s届 %(start)s—%(end)s") % {
-        "n": term["number"],
-        "start": term["start_date"].strftime("%Y.%m"),
-        "end": end.strftime("%Y.%m"),
-    }
+        return c.BoxPeriod(year)
+    return c.BoxPeriod(
+        year, term["number"], term["start_date"], term["actual_end_date"] or term["due_end_date"]
+    )
 
 
 def archive_facts(
@@ -196,7 +192,7 @@ def archive_facts(
         by_branch[x["branch_id"]][x["box_kind"]] = c.CatalogueFact(
             id=x["id"],
             box_kind=x["box_kind"],
-            period_label=_period_label(term, year),
+            period=_period(term, year),
             period_end=period_end,
             capacity=x["capacity"],
             documents=totals[x["id"]],

@@ -78,7 +78,7 @@ class MeetingViewSet(
         data = s.MeetingInputSerializer(data=request.data)
         data.is_valid(raise_exception=True)
         branch = branch_for_write(request.user, data.validated_data["branch"])
-        meeting = services.meeting_record(branch=branch, user=request.user, actor=request.user, data=data.to_input())
+        meeting = services.meeting_record(branch=branch, actor=request.user, data=data.to_input())
         services.answer_from_written(meeting)  # the rows just written: no need to read them back
         return Response(
             s.MeetingDetailSerializer(meeting, context={"request": request}).data, status=status.HTTP_201_CREATED
@@ -97,7 +97,7 @@ class MeetingViewSet(
         if data.validated_data["branch"] != meeting.branch_id:
             raise serializers.ValidationError({"branch": [_("不能把会议记录移到其他党支部。")]})
         services.meeting_update(
-            meeting, user=request.user, actor=request.user, expected_version=self.expected_version,
+            meeting, actor=request.user, expected_version=self.expected_version,
             data=data.to_input(),
         )
         meeting = selectors.meeting_detail(Meeting.objects.all()).get(pk=meeting.pk)

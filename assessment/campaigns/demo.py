@@ -153,6 +153,6 @@ def backfill(assessment, user, *, tries: int = 5) -> None:
         day = cell.end - timedelta(days=3)
         meeting_record(branch=assessment.branch, kinds=[cell.requirement],
                        held_at=timezone.make_aware(datetime.combine(day, time(15))),
-                       topic="（提交自评后补录）会议记录", user=user)
+                       topic="（提交自评后补录）会议记录", actor=user)
         if assessment_drift(assessment).changed:
             return

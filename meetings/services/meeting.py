@@ -570,28 +570,27 @@ def answer_from_written(meeting: Meeting) -> Meeting:
 
 @transaction.atomic
 def meeting_record(
-    *, branch: OrgUnit, data: MeetingIn | None = None, user=None, actor=None, **fields
+    *, branch: OrgUnit, data: MeetingIn | None = None, actor=None, **fields
 ) -> Meeting:
     """Log a meeting (SPEC §4) from a `MeetingIn` (or the same fields as
     keyword arguments). A quorum failure keeps the record and marks it
     未达法定人数 (`quorum_met=False`). `actor` (None for a system caller) must
-    edit the branch; `user` is recorded as who logged it. A fixed number of
+    edit the branch, and is recorded as who logged it. A fixed number of
     queries whatever the roster size; `answer_from_written(meeting)` then
     serves the rows just written without reading them back."""
     require_edit(actor, branch)
     data = data or MeetingIn.of(**fields)
     # references to other members resolve within what the acting user sees
-    prepared = _prepare(branch=branch, meeting=Meeting(created_by=user), data=data, user=actor or user)
+    prepared = _prepare(branch=branch, meeting=Meeting(created_by=actor), data=data, user=actor)
     prepared.meeting.save()
-    _write_children(prepared, user=user)
-    _file_in_archive(prepared.meeting, prepared.kinds, user=user, new=True)
+    _write_children(prepared, user=actor)
+    _file_in_archive(prepared.meeting, prepared.kinds, user=actor, new=True)
     return prepared.meeting
 
 
 @transaction.atomic
 def meeting_update(
-    meeting: Meeting, *, data: MeetingIn | None = None, user=None, expected_version: int | None = None, actor=None,
-    **fields,
+    meeting: Meeting, *, data: MeetingIn | None = None, expected_version: int | None = None, actor=None, **fields,
 ) -> Meeting:
     """Edit a meeting: same rules as logging; the old state stays in the
     history. `expected_version` (from the form) rejects a stale edit."""
@@ -602,12 +601,12 @@ def meeting_update(
     previous_rows = list(meeting.attendance.select_related("member"))
     kinds_before = list(meeting.kinds.values_list("kind", flat=True))
     data = data or MeetingIn.of(**fields)
-    prepared = _prepare(branch=meeting.branch, meeting=meeting, data=data, previous_rows=previous_rows, user=actor or user)
+    prepared = _prepare(branch=meeting.branch, meeting=meeting, data=data, previous_rows=previous_rows, user=actor)
     meeting.save()
     meeting.attendance.all().delete()
     meeting.resolutions.all().delete()
-    _write_children(prepared, user=user, kinds_before=kinds_before)
-    _file_in_archive(meeting, prepared.kinds, user=user)
+    _write_children(prepared, user=actor, kinds_before=kinds_before)
+    _file_in_archive(meeting, prepared.kinds, user=actor)
     return meeting
 
 

@@ -121,7 +121,7 @@ def meeting_create(request):
         if form.is_valid() and formset.is_valid():
             resolutions = [r for r in (f.to_input() for f in formset) if r]
             try:
-                meeting = services.meeting_record(branch=branch, user=request.user, actor=request.user, data=form.to_input(resolutions))
+                meeting = services.meeting_record(branch=branch, actor=request.user, data=form.to_input(resolutions))
             except ValidationError as exc:
                 put_errors(form, exc, extra_fields=("attendance", "observers", "resolutions", "kinds"))
             else:
@@ -163,7 +163,7 @@ def meeting_edit(request, pk):
             try:
                 meeting = services.meeting_update(
                     meeting,
-                    user=request.user, actor=request.user,
+                    actor=request.user,
                     expected_version=form.cleaned_data.get("version"),
                     data=form.to_input(resolutions),
                 )
