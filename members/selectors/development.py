@@ -6,7 +6,7 @@ from __future__ import annotations
 
 from collections import defaultdict
 from dataclasses import dataclass
-from datetime import date
+from datetime import date, timedelta
 
 from django.db.models import Count, Prefetch, Q
 
@@ -163,8 +163,6 @@ class ProbationEnd:
 def probation_ending(branch_ids, *, on: date, within_days: int = 30) -> dict[int, list[ProbationEnd]]:
     """预备党员 whose probation (1 year, plus an extension recorded at ㉑) ends
     within `within_days` from `on` — the alerts' 预备期满 — two queries."""
-    from datetime import timedelta
-
     branch_ids = list(branch_ids)
     policy = DevelopmentPolicy.current()
     extensions = dict(

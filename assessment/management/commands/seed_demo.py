@@ -19,6 +19,7 @@ import unicodedata
 from datetime import date
 from importlib import import_module
 
+from django.contrib.auth import get_user_model
 from django.core.management.base import BaseCommand, CommandError
 from django.db import transaction
 from django.utils import timezone
@@ -119,8 +120,6 @@ class Command(BaseCommand):
         self._print_logins()
 
     def _print_summary(self, ctx: SeedContext, elapsed: float) -> None:
-        from django.contrib.auth import get_user_model
-
         units = OrgUnit.objects.all()
         rows = [
             ("党委", units.filter(kind=OrgUnit.Kind.COMMITTEE).count()),
