@@ -41,6 +41,7 @@ from pathlib import Path
 
 BASE_DIR = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(BASE_DIR))
+sys.path.insert(0, str(BASE_DIR / "bench"))
 os.environ["DJANGO_SETTINGS_MODULE"] = "config.settings.bench"
 os.environ["DEBUG"] = "False"
 
@@ -48,6 +49,7 @@ import django  # noqa: E402
 
 django.setup()
 
+from common import row, write_rows  # noqa: E402
 from django.conf import settings  # noqa: E402
 from django.contrib.auth import BACKEND_SESSION_KEY, HASH_SESSION_KEY, SESSION_KEY, get_user_model  # noqa: E402
 from django.contrib.sessions.backends.db import SessionStore  # noqa: E402
@@ -176,7 +178,7 @@ def committee_session():
     user = admin.user
     session = SessionStore()
     session[SESSION_KEY] = str(user.pk)
-    session[BACKEND_SESSION_KEY] = settings.AUTHENTICATION_BACKENDS[0]
+    session[BACKEND_SESSION_KEY] = "django.contrib.auth.backends.ModelBackend"  # the first backend is axes', which only guards logins
     session[HASH_SESSION_KEY] = user.get_session_auth_hash()
     session.create()
     unit = admin.org_unit
@@ -262,6 +264,20 @@ def main():
         print("  error:", e)
     if not logging.latencies["meeting"]:
         sys.exit("no meeting was logged")
+
+    def p95_ms(values):
+        return percentile(values, 0.95) * 1000 if values else float("nan")
+
+    floor_p95 = p95_ms(logging.latencies["floor"])
+    load = f"{USERS} users, load {load_before[0]:.1f}→{load_after[0]:.1f}"
+    write_rows("log_meetings_load", [
+        row(f"log a meeting, p95 @ {USERS} secretaries", p95_ms(logging.latencies["meeting"]), "ms", target=150,
+            floor=floor_p95, ratio_target=3, queries=12, note=f"floor: POST /bench/floor/ in the same run; {load}"),
+        *(row(f"党委 page {label} ({n_branches} branches), p95 @ {USERS} users", p95_ms(pages.latencies[key]), "ms",
+              target=200, floor=floor_p95, ratio_target=3, queries=queries,
+              note=f"floor: the logging run's; {len(errors)} errors")
+          for label, key, queries in (("/org/", "/org/", 13), ("/org/<id>/", "/org/<id>/", 15))),
+    ])
 
 
 if __name__ == "__main__":

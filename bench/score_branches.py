@@ -25,6 +25,7 @@ from datetime import date
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
+sys.path.insert(0, str(Path(__file__).resolve().parent))
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "config.settings.local")
 os.environ.setdefault("DEBUG", "False")
 
@@ -34,6 +35,7 @@ django.setup()
 
 from collections import Counter  # noqa: E402
 
+from common import row, write_rows  # noqa: E402
 from django.db import connection, transaction  # noqa: E402
 from django.test.utils import CaptureQueriesContext  # noqa: E402
 from django.utils import timezone  # noqa: E402
@@ -115,6 +117,7 @@ def main():
             started = time.perf_counter()
             scored = branches_score(branches, year)
             elapsed = time.perf_counter() - started
+        score_s, score_q = elapsed, len(queries)
         floor_time, floor_queries, floor_rows = floor(ids, year)
         grades = Counter(r.grade for _row, _facts, r in scored.values())
         print(f"score all branches  {elapsed:6.2f} s  {len(queries):4d} queries")
@@ -132,6 +135,10 @@ def main():
             )
         assert created == updated == 0, "the second run wrote snapshots"
         transaction.set_rollback(True)
+    write_rows("score_branches", [
+        row(f"score {len(branches)} branches ({year})", score_s, "s", target=10, floor=floor_time, queries=score_q,
+            note=f"floor: raw SQL reading the same facts, {floor_queries} queries, {floor_rows} rows"),
+    ])
 
 
 if __name__ == "__main__":

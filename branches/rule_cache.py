@@ -13,11 +13,13 @@ lifetime bounds anything missed.
 
 from __future__ import annotations
 
+import hashlib
 import uuid
 
 from django.core.cache import cache
 from django.db import connection
 from django.db.models.signals import post_delete, post_save
+from django.utils import timezone
 from django.utils.translation import get_language
 
 from .models import (
@@ -25,6 +27,7 @@ from .models import (
     Election,
     OrgUnit,
     PartyGroup,
+    RoleAssignment,
     RoleTenure,
     RuleFactsVersion,
     RulePolicy,
@@ -60,10 +63,29 @@ def cached_findings(branches, on, compute) -> dict:
     return {b.pk: found[keys[b.pk]] if keys[b.pk] in found else fresh[b.pk] for b in branches}
 
 
+def cached_fragment(parts: tuple, build):
+    """What `build()` returns (HTML of a page part made only of what the rules
+    read: units, member counts, findings — and who sees which units), cached
+    under the token, the day and the language; `parts` names the part and
+    everything else it depends on (the page, the unit, the user)."""
+    token = rule_facts_token()
+    if token is None:
+        return build()
+    raw = repr((connection.settings_dict["NAME"], token, timezone.localdate().isoformat(), get_language(), *parts))
+    key = "dzb:rules-fragment:" + hashlib.sha1(raw.encode()).hexdigest()
+    value = cache.get(key)
+    if value is None:
+        value = build()
+        cache.set(key, value, CACHE_SECONDS)
+    return value
+
+
 def connect() -> None:
     """Called from BranchesConfig.ready(). The member model is the one the org
     tree's own reverse relations name (branches never imports the members app)."""
     member = PartyGroup.leader.field.related_model
-    for model in (OrgUnit, member, CommitteeTerm, RoleTenure, Election, TermAdjustment, PartyGroup, RulePolicy):
+    # RoleAssignment: who sees which units (the cached page parts are per user)
+    for model in (OrgUnit, member, CommitteeTerm, RoleTenure, Election, TermAdjustment, PartyGroup, RulePolicy,
+                  RoleAssignment):
         post_save.connect(rule_facts_changed, sender=model, dispatch_uid=f"rule-facts-save-{model._meta.label}")
         post_delete.connect(rule_facts_changed, sender=model, dispatch_uid=f"rule-facts-delete-{model._meta.label}")

@@ -13,6 +13,7 @@ from django.db.models import Count, Prefetch, Q
 from django.forms.models import model_to_dict
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
+from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -29,6 +30,7 @@ from .models import (
     RoleTenure,
     TermAdjustment,
 )
+from .rule_cache import cached_fragment
 from .rules import ERROR, INFO, WARNING, TermStatus
 from .scoping import (
     can_create_child_unit,
@@ -97,15 +99,19 @@ def units_with_counts(queryset):
 
 @login_required
 def org_tree(request):
-    units = units_with_counts(org_units_visible_to(request.user))
-    findings = branch_rule_findings([u for u in units if u.is_branch])
-    totals = summarise(units, findings)
-    top = min((u.depth for u in units), default=0)
-    for unit in units:
-        unit.indent = unit.depth - top
-        unit.summary = totals[unit.pk]
-        unit.finding_counts = severity_counts(findings.get(unit.pk, ()))
-    return render(request, "branches/org_tree.html", {"units": units})
+    def table() -> str:
+        units = units_with_counts(org_units_visible_to(request.user))
+        findings = branch_rule_findings([u for u in units if u.is_branch])
+        totals = summarise(units, findings)
+        top = min((u.depth for u in units), default=0)
+        for unit in units:
+            unit.indent = unit.depth - top
+            unit.summary = totals[unit.pk]
+            unit.finding_counts = severity_counts(findings.get(unit.pk, ()))
+        return render_to_string("branches/partials/org_tree_table.html", {"units": units}, request)
+
+    # the table holds only what the rules read: cached until one of those rows changes
+    return render(request, "branches/org_tree.html", {"tree_table": cached_fragment(("org_tree", request.user.pk), table)})
 
 
 # --- a unit's page ------------------------------------------------------------------------------
@@ -213,7 +219,13 @@ def org_unit_detail(request, pk):
     if unit.is_branch:
         context.update(branch_page_context(unit))
     else:
-        context.update(parent_unit_context(user, unit))
+        def parts() -> tuple[str, str]:
+            ctx = {**context, **parent_unit_context(user, unit)}
+            return (render_to_string("branches/partials/children_tables.html", ctx, request),
+                    render_to_string("branches/partials/children_attention.html", ctx, request))
+
+        # only what the rules read (units, member counts, findings): cached until one of those rows changes
+        context["children_html"], context["attention_html"] = cached_fragment(("unit", unit.pk, user.pk), parts)
     return render(request, "branches/org_unit_detail.html", context)
 
 
