@@ -28,6 +28,7 @@ from pathlib import Path
 
 BASE_DIR = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(BASE_DIR))
+sys.path.insert(0, str(BASE_DIR / "bench"))
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "config.settings.bench")
 os.environ["DEBUG"] = "False"
 
@@ -35,6 +36,7 @@ import django  # noqa: E402
 
 django.setup()
 
+from common import row, write_rows  # noqa: E402
 from django.contrib.auth import BACKEND_SESSION_KEY, HASH_SESSION_KEY, SESSION_KEY, get_user_model  # noqa: E402
 from django.contrib.sessions.backends.db import SessionStore  # noqa: E402
 from django.db.models import Count, Q  # noqa: E402
@@ -180,6 +182,12 @@ def main():
     print("targets: p95 within the SPEC §10 number and ≤ 3× the floor's p95")
     print("before each run, every worker opened the page once (cache warm-up); slowest of those (cold, "
           "panels computed from the snapshots): " + ", ".join(f"{k} {v:.0f} ms" for k, v in cold.items()))
+    write_rows("dashboard_load", [
+        row(f"{name} ({n} branches), p95 @ {USERS} users", results[name]["p95"], "ms", target=TARGETS[name],
+            floor=floor, ratio_target=3, note=f"floor: GET /bench/floor/ under the same load; "
+                                              f"{results[name]['failures']} failures")
+        for name, n in (("党委 dashboard", branches), ("组织部 dashboard", city))
+    ])
 
 
 if __name__ == "__main__":

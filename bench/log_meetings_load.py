@@ -274,7 +274,7 @@ def main():
         row(f"log a meeting, p95 @ {USERS} secretaries", p95_ms(logging.latencies["meeting"]), "ms", target=150,
             floor=floor_p95, ratio_target=3, queries=12, note=f"floor: POST /bench/floor/ in the same run; {load}"),
         *(row(f"党委 page {label} ({n_branches} branches), p95 @ {USERS} users", p95_ms(pages.latencies[key]), "ms",
-              target=200, floor=floor_p95, ratio_target=3, queries=queries,
+              target=200, floor=floor_p95, ratio_target=3, queries=queries,  # cold; a warm page: 5 / 7
               note=f"floor: the logging run's; {len(errors)} errors")
           for label, key, queries in (("/org/", "/org/", 13), ("/org/<id>/", "/org/<id>/", 15))),
     ])
