@@ -111,7 +111,7 @@ def org_tree(request):
         return render_to_string("branches/partials/org_tree_table.html", {"units": units}, request)
 
     # the table holds only what the rules read: cached until one of those rows changes
-    return render(request, "branches/org_tree.html", {"tree_table": cached_fragment(("org_tree", request.user.pk), table)})
+    return render(request, "branches/org_tree.html", {"tree_table": cached_fragment(("org_tree", request.user.pk, request.user.is_superuser), table)})
 
 
 # --- a unit's page ------------------------------------------------------------------------------
@@ -225,7 +225,7 @@ def org_unit_detail(request, pk):
                     render_to_string("branches/partials/children_attention.html", ctx, request))
 
         # only what the rules read (units, member counts, findings): cached until one of those rows changes
-        context["children_html"], context["attention_html"] = cached_fragment(("unit", unit.pk, user.pk), parts)
+        context["children_html"], context["attention_html"] = cached_fragment(("unit", unit.pk, user.pk, user.is_superuser), parts)
     return render(request, "branches/org_unit_detail.html", context)
 
 
