@@ -47,14 +47,20 @@ def rule_facts_token() -> str | None:
     return RuleFactsVersion.objects.filter(pk=1).values_list("token", flat=True).first()
 
 
+def _key(kind: str, token: str, day, *parts) -> str:
+    """A cache key for what depends on the rules' data: the database, the token,
+    the day and the language (messages are translated when evaluated)."""
+    raw = repr((connection.settings_dict["NAME"], token, day.isoformat(), get_language(), *parts))
+    return f"dzb:rules:{kind}:" + hashlib.sha1(raw.encode()).hexdigest()
+
+
 def cached_findings(branches, on, compute) -> dict:
     """Per branch id, the findings on `on`: from the cache where they are there,
     the rest from `compute(branches, on)` in one call (then cached)."""
     token = rule_facts_token()
     if token is None:
         return compute(branches, on)
-    prefix = f"dzb:rules:{connection.settings_dict['NAME']}:{token}:{on.isoformat()}:{get_language()}:"
-    keys = {b.pk: f"{prefix}{b.pk}" for b in branches}
+    keys = {b.pk: _key("findings", token, on, b.pk) for b in branches}
     found = cache.get_many(list(keys.values()))
     missing = [b for b in branches if keys[b.pk] not in found]
     fresh = compute(missing, on) if missing else {}
@@ -71,8 +77,7 @@ def cached_fragment(parts: tuple, build):
     token = rule_facts_token()
     if token is None:
         return build()
-    raw = repr((connection.settings_dict["NAME"], token, timezone.localdate().isoformat(), get_language(), *parts))
-    key = "dzb:rules-fragment:" + hashlib.sha1(raw.encode()).hexdigest()
+    key = _key("fragment", token, timezone.localdate(), *parts)
     value = cache.get(key)
     if value is None:
         value = build()
