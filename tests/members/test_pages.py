@@ -19,7 +19,11 @@ from tests.members.factories import MemberFactory, make_id_number
 
 pytestmark = pytest.mark.django_db
 Role = RoleAssignment.Role
-TODAY = timezone.localdate()
+
+
+def today():
+    """Read at use time, not import time: a run that crosses midnight must agree with the services' today."""
+    return timezone.localdate()
 
 
 @pytest.fixture
@@ -50,16 +54,16 @@ def test_the_branch_page_shows_six_month_cases_study_shortfall_and_links(secreta
     member = MemberFactory(branch=tree["a"], name="久未交费")
     dues_month_record(
         member=member,
-        month=date(TODAY.year - 2, 1, 1),
+        month=date(today().year - 2, 1, 1),
         base_pay="3000",
         paid_in_full=True,
-        paid_on=date(TODAY.year - 2, 1, 5),
+        paid_on=date(today().year - 2, 1, 5),
     )
     html = text(secretary.get(reverse("org_unit", args=[tree["a"].pk])))
     assert "党员管理" in html and "连续6个月未参加组织生活或未交纳党费" in html
     assert "久未交费" in html and "未处置" in html
-    assert reverse("dues_grid", args=[tree["a"].pk, TODAY.year]) in html
-    assert reverse("study_hours", args=[tree["a"].pk, TODAY.year]) in html
+    assert reverse("dues_grid", args=[tree["a"].pk, today().year]) in html
+    assert reverse("study_hours", args=[tree["a"].pk, today().year]) in html
 
 
 def test_the_member_page_shows_dues_study_and_transfer_actions(secretary, tree):
@@ -260,7 +264,7 @@ def test_issuing_printing_and_receiving_a_letter(secretary, tree):
         reverse("transfer_out", args=[member.pk]),
         {
             "to_org": "中共某县委组织部",
-            "issued_on": TODAY.isoformat(),
+            "issued_on": today().isoformat(),
             "dues_paid_until": "",
         },
     )
@@ -272,10 +276,10 @@ def test_issuing_printing_and_receiving_a_letter(secretary, tree):
     full = text(secretary.post(reverse("transfer_letter", args=[letter.pk])))
     assert member.id_number in full
     assert IdNumberAccess.objects.filter(member=member, channel="letter").count() == 1
-    response = secretary.post(reverse("transfer_receive", args=[letter.pk]), {"received_on": TODAY.isoformat()})
+    response = secretary.post(reverse("transfer_receive", args=[letter.pk]), {"received_on": today().isoformat()})
     assert response.status_code == 302
     letter.refresh_from_db()
-    assert letter.received_on == TODAY
+    assert letter.received_on == today()
 
 
 def test_a_member_transferred_to_a_branch_of_another_committee_is_confirmed_there(
@@ -290,7 +294,7 @@ def test_a_member_transferred_to_a_branch_of_another_committee_is_confirmed_ther
     assert client.get(reverse("transfer_cancel", args=[letter.pk])).status_code == 403
     group = PartyGroupFactory(branch=tree["b"])
     response = client.post(
-        reverse("transfer_receive", args=[letter.pk]), {"received_on": TODAY.isoformat(), "party_group": group.pk}
+        reverse("transfer_receive", args=[letter.pk]), {"received_on": today().isoformat(), "party_group": group.pk}
     )
     assert response.status_code == 302
     member.refresh_from_db()
@@ -338,19 +342,19 @@ def test_handling_a_six_month_case(secretary, tree):
     member = MemberFactory(branch=tree["a"], name="长期外出")
     dues_month_record(
         member=member,
-        month=date(TODAY.year - 1, 1, 1),
+        month=date(today().year - 1, 1, 1),
         base_pay="3000",
         paid_in_full=True,
-        paid_on=date(TODAY.year - 1, 1, 5),
+        paid_on=date(today().year - 1, 1, 5),
     )
     html = text(secretary.get(reverse("six_month", args=[tree["a"].pk])))
-    since = f"{TODAY.year - 1}-02"
+    since = f"{today().year - 1}-02"
     assert "长期外出" in html and f"?since={since}" in html
     url = reverse("inactivity_handle", args=[member.pk, "dues"]) + f"?since={since}"
     assert "不会改变党员状态" in text(secretary.get(url))
     response = secretary.post(
         url,
-        {"since": since, "handled_on": TODAY.isoformat(), "measure": "valid_reason", "note": "外出务工，已联系并补交"},
+        {"since": since, "handled_on": today().isoformat(), "measure": "valid_reason", "note": "外出务工，已联系并补交"},
     )
     assert response.status_code == 302
     html = text(secretary.get(reverse("six_month", args=[tree["a"].pk])))

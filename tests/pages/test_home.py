@@ -18,7 +18,11 @@ from tests.meetings.factories import at, branch_with_members, committee_for
 
 pytestmark = pytest.mark.django_db
 Role = RoleAssignment.Role
-TODAY = timezone.localdate()
+
+
+def today():
+    """Read at use time, not import time: a run that crosses midnight must agree with the services' today."""
+    return timezone.localdate()
 
 
 @pytest.fixture
@@ -43,7 +47,7 @@ def test_a_held_meeting_leaves_the_list_of_meetings_still_to_hold(client, secret
     client.force_login(secretary_of(branch))
     before = client.get(reverse("home")).content.decode().split('data-testid="home-due"')[1].split("</section>")[0]
     assert "主题党日" in before
-    meeting_services.meeting_record(branch=branch, kinds=["theme_day"], held_at=at(TODAY), topic="主题党日活动")
+    meeting_services.meeting_record(branch=branch, kinds=["theme_day"], held_at=at(today()), topic="主题党日活动")
     after = client.get(reverse("home")).content.decode().split('data-testid="home-due"')[1].split("</section>")[0]
     assert "主题党日" not in after
 
@@ -63,7 +67,7 @@ def test_a_member_lands_on_their_own_organisational_life(client, branch):
     user = UserFactory()
     me.user = user
     me.save()
-    year = TODAY.year
+    year = today().year
     present = meeting_services.meeting_record(
         branch=branch, kinds=["lecture"], held_at=at(date(year, 1, 15)), topic="学习党章", lecturer_id=members[0].pk
     )
@@ -106,6 +110,6 @@ def test_the_secretary_home_shows_the_live_score_and_what_can_still_be_won(clien
     client.force_login(secretary_of(branch))
     html = client.get(reverse("home")).content.decode()
     card = html.split('data-testid="home-score"')[1]
-    assert f"{TODAY.year}年当前得分" in card and 'data-testid="score-total"' in card
+    assert f"{today().year}年当前得分" in card and 'data-testid="score-total"' in card
     assert "还可争取" in card  # this month's 主题党日 is still to hold
-    assert reverse("branch_score", args=[branch.pk, TODAY.year]) in card
+    assert reverse("branch_score", args=[branch.pk, today().year]) in card
