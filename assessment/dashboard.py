@@ -6,7 +6,9 @@ per request. `subtree_scores` loads the unit's branches and their snapshots
 in two queries whatever the number of branches; the panels are computed from
 that one load in Python (pass `scores=` to share it between panels, as the
 page and the API do). The parent's category averages, the three-year trend
-and the alert counts are one aggregate query each. The data are plain values
+and the alert counts are one aggregate query each. `dashboard_data` caches
+what it reads from snapshots under the data tokens (`data_tokens`): a warm
+request reads two token rows and the live alert counts. The data are plain values
 (ids, numbers, codes); labels are added where they are shown.
 """
 
@@ -21,7 +23,8 @@ from decimal import Decimal
 from django.conf import settings
 from django.core.cache import cache
 from django.core.exceptions import PermissionDenied
-from django.db.models import Avg, Count, Max, Q
+from django.db import connection
+from django.db.models import Avg, Count
 from django.http import Http404
 from django.shortcuts import get_object_or_404
 from django.utils import timezone
@@ -31,6 +34,7 @@ from django.utils.translation import gettext_lazy
 from branches.models import Alert, OrgUnit, RoleAssignment
 from branches.scoping import org_units_visible_to, scope_of
 
+from . import score_cache
 from .models import ScoreSnapshot
 from .selectors import scorecards_latest
 
@@ -570,36 +574,25 @@ def _parent_path(unit: OrgUnit) -> str:
     return unit.path.rsplit("/", 2)[0] + "/"
 
 
-def subtree_stamps(unit: OrgUnit, year: int) -> tuple[tuple, tuple | None]:
-    """What the cached panels depend on — for the unit and for its parent: the
-    active units below each and the snapshots of the year (counts and newest
-    changes). One query over the parent's subtree (which holds the unit's); a
-    snapshot written, a unit added, renamed, closed or moved changes them."""
-    own = Q(path__startswith=unit.path)
-    branch = Q(kind__in=OrgUnit.BRANCH_KINDS)
-    in_year = Q(scores__year=year)
-    fields = {
-        "branches": Count("id", filter=own & branch, distinct=True),
-        "units": Max("updated_at", filter=own),
-        "snapshots": Count("scores", filter=own & in_year),
-        "newest": Max("scores__updated_at", filter=own & in_year),
-    }
-    top = _parent_path(unit) if unit.parent_id else unit.path
-    if unit.parent_id:
-        fields |= {
-            "p_branches": Count("id", filter=branch, distinct=True),
-            "p_units": Max("updated_at"),
-            "p_snapshots": Count("scores", filter=in_year),
-            "p_newest": Max("scores__updated_at", filter=in_year),
-        }
-    row = OrgUnit.objects.filter(path__startswith=top, is_active=True).aggregate(**fields)
-    values = list(row.values())
-    return tuple(values[:4]), (tuple(values[4:]) if unit.parent_id else None)
+def data_tokens() -> tuple | None:
+    """What every cached panel depends on: the snapshots and scorecards
+    (`score_cache`) and the org tree (`branches.rule_cache`: a unit added,
+    renamed, closed or moved). None (nothing is cached) without the version
+    rows. One query of two single rows, in place of an aggregate over the subtree."""
+    return score_cache.data_tokens()
 
 
-def _cache_key(kind: str, unit: OrgUnit, year: int, *parts) -> str:
-    digest = hashlib.sha1(repr((unit.path, year, parts)).encode()).hexdigest()
-    return f"dzb:dashboard:{kind}:{unit.pk}:{year}:{digest}"
+def _cached(kind: str, unit_path: str, year: int, tokens: tuple | None, build, *parts):
+    """`build()`, cached per unit, year and data tokens (and `parts`) for CACHE_SECONDS."""
+    if tokens is None:
+        return build()
+    raw = repr((connection.settings_dict["NAME"], unit_path, year, tokens, parts))
+    key = f"dzb:dashboard:{kind}:" + hashlib.sha1(raw.encode()).hexdigest()
+    value = cache.get(key)
+    if value is None:
+        value = build()
+        cache.set(key, value, CACHE_SECONDS)
+    return value
 
 
 @dataclass(frozen=True)
@@ -612,57 +605,55 @@ class _Core:
     weakest: list[WeakItem]
     flags: dict[str, int]
     children: list[ChildRow]
+    trend: list[TrendYear]
+    names: dict[str, str]  # category code -> name, from the latest scorecards
 
 
-def _core(unit: OrgUnit, year: int, latest_ids) -> _Core:
-    scores = subtree_scores(unit, year)
-    return _Core(
-        freshness=freshness(unit, year, scores=scores, latest_ids=latest_ids),
-        grades=grade_distribution(unit, year, scores=scores),
-        categories=_category_shares(b.categories for b in scores.scored),
-        weakest=weakest_items(unit, year, scores=scores),
-        flags={flag: sum(1 for b in scores.branches if flag in b.flags) for flag in FLAG_DEDUCTIONS},
-        children=child_units(unit, year, scores=scores, sort="name"),
-    )
-
-
-def parent_category_shares(unit: OrgUnit, year: int, *, stamp: tuple | None = None) -> dict[str, Decimal]:
-    """The parent's category averages (over its whole subtree), cached until
-    anything below the parent changes (`stamp`, from `subtree_stamps`)."""
-    if not unit.parent_id:
-        return {}
-    parent_path = _parent_path(unit)
-    parent = OrgUnit(pk=unit.parent_id, path=parent_path)
-    stamp = subtree_stamps(unit, year)[1] if stamp is None else stamp
-    key = _cache_key("parent", parent, year, stamp)
-    shares = cache.get(key)
-    if shares is None:
-        raw = ScoreSnapshot.objects.filter(year=year, branch__path__startswith=parent_path).values_list(
-            "category_scores", flat=True
-        )
-        shares = _category_shares(_categories(cats) for cats in raw)
-        cache.set(key, shares, CACHE_SECONDS)
-    return shares
-
-
-def dashboard_data(unit: OrgUnit, year: int, *, q: str = "", sort: str = "score") -> Dashboard:
-    """Every panel for the page and the API. The panels read from the
-    snapshots are computed once per state of the subtree (`subtree_stamps`)
-    and cached; alerts and the trend are one aggregate query each. A fixed
-    number of queries whatever the number of branches, cached or not."""
+def _core(unit: OrgUnit, year: int) -> _Core:
     cards = scorecards_latest()
     names = {}
     for card in cards:
         for c in card.data.get("categories", ()):
             names.setdefault(c["code"], c["name"])
     latest_ids = sorted(c.pk for c in cards)
-    own_stamp, parent_stamp = subtree_stamps(unit, year)
-    key = _cache_key("core", unit, year, own_stamp, latest_ids)
-    core = cache.get(key)
-    if core is None:
-        core = _core(unit, year, latest_ids)
-        cache.set(key, core, CACHE_SECONDS)
-    parent = parent_category_shares(unit, year, stamp=parent_stamp)
+    scores = subtree_scores(unit, year)
+    return _Core(
+        names=names,
+        freshness=freshness(unit, year, scores=scores, latest_ids=latest_ids),
+        grades=grade_distribution(unit, year, scores=scores),
+        categories=_category_shares(b.categories for b in scores.scored),
+        weakest=weakest_items(unit, year, scores=scores),
+        flags={flag: sum(1 for b in scores.branches if flag in b.flags) for flag in FLAG_DEDUCTIONS},
+        children=child_units(unit, year, scores=scores, sort="name"),
+        trend=trend(unit, year),
+    )
+
+
+def parent_category_shares(unit: OrgUnit, year: int, *, tokens: tuple | None = None) -> dict[str, Decimal]:
+    """The parent's category averages (over its whole subtree), cached under
+    the data tokens (`data_tokens`)."""
+    if not unit.parent_id:
+        return {}
+    parent_path = _parent_path(unit)
+
+    def build():
+        raw = ScoreSnapshot.objects.filter(year=year, branch__path__startswith=parent_path).values_list(
+            "category_scores", flat=True
+        )
+        return _category_shares(_categories(cats) for cats in raw)
+
+    return _cached("parent", parent_path, year, data_tokens() if tokens is None else tokens, build)
+
+
+def dashboard_data(unit: OrgUnit, year: int, *, q: str = "", sort: str = "score") -> Dashboard:
+    """Every panel for the page and the API. The panels read from the
+    snapshots are computed once per state of the data (`data_tokens`) and
+    cached; the overdue alerts are one live aggregate query. A fixed number of
+    queries whatever the number of branches, cached or not."""
+    tokens = data_tokens()
+    core = _cached("core", unit.path, year, tokens, lambda: _core(unit, year))
+    names = core.names
+    parent = parent_category_shares(unit, year, tokens=tokens)
     alerts = overdue_alert_branches(unit)
     codes = [c for c in CATEGORY_CODES if c in core.categories or c in parent or c in names]
     needle = q.strip().lower()
@@ -675,7 +666,7 @@ def dashboard_data(unit: OrgUnit, year: int, *, q: str = "", sort: str = "score"
         categories=[CategoryAverage(c, names.get(c, c), core.categories.get(c), parent.get(c)) for c in codes],
         weakest=core.weakest,
         attention=[AttentionCount(flag, core.flags[flag] if flag in core.flags else len(alerts)) for flag in FLAGS],
-        trend=trend(unit, year),
+        trend=core.trend,
         children=sort_children(children, sort),
     )
 

@@ -95,6 +95,22 @@ class ScoreSnapshot(TimeStampedModel):
         return f"{self.branch} {self.year}: {self.total}"
 
 
+class ScoresVersion(models.Model):
+    """One row whose token changes with every write of a snapshot or a
+    scorecard, inside the writer's transaction (`assessment.score_cache`): the
+    dashboard's panels are cached under it, so a reader sees new panels exactly
+    when it sees the new snapshots. Random, like `branches.RuleFactsVersion`."""
+
+    token = models.CharField(max_length=32, default="")
+
+    class Meta:
+        verbose_name = _("得分数据版本")
+        verbose_name_plural = _("得分数据版本")
+
+    def __str__(self):
+        return self.token
+
+
 # ---------------------------------------------------------------- the acceptance campaign (SPEC §6)
 
 

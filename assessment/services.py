@@ -21,6 +21,7 @@ from branches.models import OrgUnit, Sector
 
 from . import engine
 from .models import Scorecard, ScoreSnapshot
+from .score_cache import scores_changed
 from .selectors import scorecard_choice, scorecards_latest, scoring_facts
 
 SCORECARD_DIR = Path(__file__).resolve().parent / "scorecards"
@@ -432,6 +433,8 @@ def snapshots_refresh(
                 bulk_create_with_history(new, ScoreSnapshot, batch_size=batch)
             if changed:
                 bulk_update_with_history(changed, ScoreSnapshot, SNAPSHOT_FIELDS, batch_size=batch)
+            if new or changed:
+                scores_changed()  # the bulk paths send no signals
         created += len(new)
         updated += len(changed)
         if progress:
