@@ -582,8 +582,9 @@ def data_tokens() -> tuple | None:
     return score_cache.data_tokens()
 
 
-def _cached(kind: str, unit_path: str, year: int, tokens: tuple | None, build, *parts):
-    """`build()`, cached per unit, year and data tokens (and `parts`) for CACHE_SECONDS."""
+def cached_part(kind: str, unit_path: str, year: int, tokens: tuple | None, build, *parts):
+    """`build()` (panel data, or a page part made only of them), cached per
+    unit, year and data tokens (and `parts`: whatever else it depends on) for CACHE_SECONDS."""
     if tokens is None:
         return build()
     raw = repr((connection.settings_dict["NAME"], unit_path, year, tokens, parts))
@@ -642,16 +643,19 @@ def parent_category_shares(unit: OrgUnit, year: int, *, tokens: tuple | None = N
         )
         return _category_shares(_categories(cats) for cats in raw)
 
-    return _cached("parent", parent_path, year, data_tokens() if tokens is None else tokens, build)
+    return cached_part("parent", parent_path, year, data_tokens() if tokens is None else tokens, build)
 
 
-def dashboard_data(unit: OrgUnit, year: int, *, q: str = "", sort: str = "score") -> Dashboard:
+def dashboard_data(
+    unit: OrgUnit, year: int, *, q: str = "", sort: str = "score", tokens: tuple | None = None
+) -> Dashboard:
     """Every panel for the page and the API. The panels read from the
     snapshots are computed once per state of the data (`data_tokens`) and
     cached; the overdue alerts are one live aggregate query. A fixed number of
-    queries whatever the number of branches, cached or not."""
-    tokens = data_tokens()
-    core = _cached("core", unit.path, year, tokens, lambda: _core(unit, year))
+    queries whatever the number of branches, cached or not. `tokens`: from
+    `data_tokens()`, when the caller has read them already."""
+    tokens = data_tokens() if tokens is None else tokens
+    core = cached_part("core", unit.path, year, tokens, lambda: _core(unit, year))
     names = core.names
     parent = parent_category_shares(unit, year, tokens=tokens)
     alerts = overdue_alert_branches(unit)

@@ -9,6 +9,7 @@ dashboard of a child, a count → the branches behind it, a branch → its page.
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from decimal import Decimal
 from urllib.parse import urlencode
 
@@ -17,10 +18,11 @@ from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
+from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.translation import get_language, gettext_lazy
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
 
 from branches.models import OrgUnit
@@ -108,16 +110,81 @@ def dashboard(request):
     campaign, year = _campaign_and_year(request, unit, request.GET)
     if unit.is_branch:
         return redirect(branch_url(unit.pk, year))
-    q = request.GET.get("q", "")[:50]
-    sort = request.GET.get("sort", "score")
-    show_all = request.GET.get("all") == "1"
-    cid = campaign.pk if campaign else None
+    view = _View(
+        unit=unit,
+        year=year,
+        campaign=campaign,
+        q=request.GET.get("q", "")[:50],
+        sort=request.GET.get("sort", "score"),
+        show_all=request.GET.get("all") == "1",
+    )
     progress = None
+    tokens = d.data_tokens()
     if campaign is None:
-        data = d.dashboard_data(unit, year, q=q, sort=sort)
+        data = d.dashboard_data(unit, year, q=view.q, sort=view.sort, tokens=tokens)
+        # The panels are the same for everyone who may open the unit's dashboard: their HTML is
+        # cached under the data tokens and the live alert counts (the only panel read per request).
+        panels = d.cached_part(
+            "panels", unit.path, year, tokens, lambda: _panels(view, data, None),
+            view.q, view.sort, view.show_all, get_language(), tuple(data.attention),
+        )
     else:
-        chosen = dc.campaign_dashboard(unit, campaign, q=q, sort=sort)
+        chosen = dc.campaign_dashboard(unit, campaign, q=view.q, sort=view.sort)
         data, progress = chosen.dashboard, chosen.progress
+        panels = _panels(view, data, progress)
+    # who sees which campaign: role assignments (the org-tree token), campaigns and their branches and inspectors
+    choices = d.cached_part(
+        "campaigns", unit.path, 0, tokens,
+        lambda: dc.campaigns_for_unit(request.user, unit), request.user.pk, request.user.is_superuser,
+    )
+    this_year = timezone.localdate().year
+    cid = campaign.pk if campaign else None
+    stages = [
+        {"status": st.status, "label": stage_label(st.status), "count": st.count, "share": st.share,
+         "url": branches_url(unit.pk, year, campaign=cid, stage=st.status)}
+        for st in (progress.stages if progress else ())
+    ]
+    return render(request, "assessment/dashboard.html", {
+        "unit": unit,
+        "year": year,
+        "years": sorted({*range(this_year, this_year - 5, -1), year}, reverse=True),
+        "campaign": campaign,
+        "campaign_status": Campaign.Status(campaign.status).label if campaign else "",
+        "progress": progress,
+        "stages": stages,
+        "stage_chart": [{"name": s["label"], "status": s["status"], "value": s["count"], "url": s["url"]}
+                        for s in stages],
+        "campaigns": [c for c in choices if c.year == year],
+        "other_campaigns": [
+            {"choice": c, "url": dashboard_url(unit.pk, c.year, campaign=c.id)} for c in choices if c.year != year
+        ][:3],
+        "ancestors": ancestors(request.user, unit),
+        "data": data,
+        "panels": panels,
+        "can_refresh": can_request_refresh(request.user, unit),
+        "all_branches_url": branches_url(unit.pk, year, campaign=cid),
+        "live_url": dashboard_url(unit.pk, year),
+    })
+
+
+@dataclass(frozen=True)
+class _View:
+    """What the dashboard page shows: the unit, year and campaign, and the child table's query."""
+
+    unit: OrgUnit
+    year: int
+    campaign: Campaign | None
+    q: str
+    sort: str
+    show_all: bool
+
+
+def _panels(view: _View, data: d.Dashboard, progress) -> str:
+    """The HTML of the panels (grades, attention, categories, trend, weakest
+    items, child units) and their chart data: made only of `data`, the same for
+    every user who may open the unit's dashboard."""
+    unit, year, q, sort, show_all = view.unit, view.year, view.q, view.sort, view.show_all
+    cid = view.campaign.pk if view.campaign else None
     assessments = progress.assessments if progress else {}
 
     def child_url(c, item=""):
@@ -126,8 +193,6 @@ def dashboard(request):
             return assessment_url(assessments[c.id]) if c.id in assessments else branch_url(c.id, year, item=item)
         return branches_url(c.id, year, item=item, campaign=cid) if item else dashboard_url(c.id, year, campaign=cid)
 
-    choices = dc.campaigns_for_unit(request.user, unit)
-    total = data.freshness.branches
     grades = [
         {
             "grade": g.grade or "none",
@@ -163,15 +228,7 @@ def dashboard(request):
         }
         for c in (data.children if show_all else data.children[:CHILD_ROWS])
     ]
-    this_year = timezone.localdate().year
-    stages = [
-        {"status": st.status, "label": stage_label(st.status), "count": st.count, "share": st.share,
-         "url": branches_url(unit.pk, year, campaign=cid, stage=st.status)}
-        for st in (progress.stages if progress else ())
-    ]
     chart = {
-        "stages": [{"name": s["label"], "status": s["status"], "value": s["count"], "url": s["url"]}
-                   for s in stages],
         "grades": [{"name": str(g["label"]), "grade": g["grade"], "value": g["count"], "url": g["url"]}
                    for g in grades],
         "categories": {
@@ -191,21 +248,10 @@ def dashboard(request):
             "average_name": _("平均分"),
         },
     }
-    return render(request, "assessment/dashboard.html", {
+    return render_to_string("assessment/partials/dashboard_panels.html", {
         "unit": unit,
         "year": year,
-        "years": sorted({*range(this_year, this_year - 5, -1), year}, reverse=True),
-        "campaign": campaign,
-        "campaign_status": Campaign.Status(campaign.status).label if campaign else "",
-        "progress": progress,
-        "stages": stages,
-        "campaigns": [c for c in choices if c.year == year],
-        "other_campaigns": [
-            {"choice": c, "url": dashboard_url(unit.pk, c.year, campaign=c.id)} for c in choices if c.year != year
-        ][:3],
-        "ancestors": ancestors(request.user, unit),
-        "data": data,
-        "total_branches": total,
+        "campaign": view.campaign,
         "grades": grades,
         "categories": categories,
         "weakest": weakest,
@@ -226,9 +272,6 @@ def dashboard(request):
             for key in ("name", "-name", "score", "-score", "fail")
         },
         "chart": chart,
-        "can_refresh": can_request_refresh(request.user, unit),
-        "all_branches_url": branches_url(unit.pk, year, campaign=cid),
-        "live_url": dashboard_url(unit.pk, year),
     })
 
 

@@ -1,5 +1,5 @@
 """The token the dashboard's cached panels depend on besides the org tree
-(`branches.rule_cache`): every write of a snapshot or a scorecard changes it
+(`branches.rule_cache`): every write of a snapshot, a scorecard or a campaign changes it
 inside the writer's transaction (signals here; `snapshots_refresh` writes in
 bulk and calls `scores_changed()` itself), so no reader is served panels older
 than the snapshots it can see (issue P10: in place of an aggregate over the
@@ -10,11 +10,11 @@ from __future__ import annotations
 import uuid
 
 from django.db.models import Subquery
-from django.db.models.signals import post_delete, post_save
+from django.db.models.signals import m2m_changed, post_delete, post_save
 
 from branches.models import RuleFactsVersion
 
-from .models import Scorecard, ScoreSnapshot, ScoresVersion
+from .models import Assessment, Campaign, Scorecard, ScoreSnapshot, ScoresVersion
 
 
 def scores_changed(**_signal) -> None:
@@ -30,8 +30,24 @@ def data_tokens() -> tuple[str, str] | None:
     return None if row is None or row[1] is None else row
 
 
+def _assessment_added_or_removed(created=True, **signal) -> None:
+    if created:  # a branch joins or leaves a campaign (who sees it); status changes do not matter here
+        scores_changed()
+
+
+def _inspectors_changed(action="", **signal) -> None:
+    if action.startswith("post_"):
+        scores_changed()
+
+
 def connect() -> None:
-    """Called from AssessmentConfig.ready()."""
-    for model in (ScoreSnapshot, Scorecard):
+    """Called from AssessmentConfig.ready(). Campaigns too: the dashboard's
+    campaign picker is cached under the same token (a campaign opened, renamed
+    or closed, its branches — set in the transaction that saves the campaign —
+    and its inspectors decide who sees it)."""
+    for model in (ScoreSnapshot, Scorecard, Campaign):
         post_save.connect(scores_changed, sender=model, dispatch_uid=f"scores-save-{model._meta.label}")
         post_delete.connect(scores_changed, sender=model, dispatch_uid=f"scores-delete-{model._meta.label}")
+    post_save.connect(_assessment_added_or_removed, sender=Assessment, dispatch_uid="scores-assessment-save")
+    post_delete.connect(_assessment_added_or_removed, sender=Assessment, dispatch_uid="scores-assessment-delete")
+    m2m_changed.connect(_inspectors_changed, sender=Campaign.inspectors.through, dispatch_uid="scores-inspectors")

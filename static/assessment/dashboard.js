@@ -42,7 +42,9 @@
   var STAGE_COLORS = { draft: "#ced4da", returned: "#e8833a", submitted: "#f0b429", approved: "#5b8ff9",
                        verified: "#3a6fd8", finalised: "#c8161d", rectifying: "#8e44ad", reinspected: "#2f9e44",
                        none: "#adb5bd" };
-  var stages = (data.stages || []).slice().reverse();
+  // the campaign's stages are outside the cached panels: their own json_script
+  var stageSource = document.getElementById("dashboard-stages");
+  var stages = (stageSource ? JSON.parse(stageSource.textContent) : []).slice().reverse();
   if (stages.length) {
     var stageChart = draw("chart-stages", {
       tooltip: { trigger: "item", formatter: "{b}: {c}" },

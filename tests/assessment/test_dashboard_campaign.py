@@ -4,6 +4,7 @@ campaign's approved results — only the unit's own subtree, on the page and in
 the API; a campaign the user may not see, or that is not about the unit, is
 refused without telling its name."""
 
+import re
 from collections import Counter
 from decimal import Decimal
 
@@ -175,6 +176,21 @@ def test_the_picker_lists_the_campaigns_of_the_year_that_concern_the_unit(two):
     assert [c.name for c in dc.campaigns_for_unit(two.other_admin, two.other)] == [
         two.campaign.name, "卫健党委自己的验收",
     ]
+
+
+def test_the_cached_picker_shows_a_campaign_opened_or_renamed_at_once(two):
+    def picker(user, unit):
+        html = page(user, org=unit.pk, year=YEAR).content.decode()
+        select = html[html.index('id="dash-campaign"'):]
+        return re.findall(r'<option value="\d+"[^>]*>([^<]+)</option>', select[:select.index("</select>")])
+
+    assert "卫健党委自己的验收" not in picker(two.other_admin, two.other)
+    assert picker(two.other_admin, two.other) == picker(two.other_admin, two.other)  # served from the cache
+    own = services.campaign_open(actor=two.other_admin, org_unit=two.other, name="卫健党委自己的验收", year=YEAR)
+    assert "卫健党委自己的验收" in picker(two.other_admin, two.other)
+    own.name = "卫健党委验收（更名）"
+    own.save()
+    assert "卫健党委验收（更名）" in picker(two.other_admin, two.other)
 
 
 def test_api_shape_with_and_without_a_campaign(two):
