@@ -26,13 +26,12 @@ from django.core.exceptions import PermissionDenied
 from django.db import connection
 from django.db.models import Avg, Count
 from django.http import Http404
-from django.shortcuts import get_object_or_404
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from branches.models import Alert, OrgUnit, RoleAssignment
-from branches.scoping import org_units_visible_to, scope_of
+from branches.scoping import scope_of
 
 from . import score_cache
 from .models import ScoreSnapshot
@@ -336,25 +335,31 @@ def weakest_items(
     return out[:limit]
 
 
-def overdue_alert_branches(unit: OrgUnit, *, days: int | None = None) -> dict[int, int]:
-    """Per branch id under `unit`, its overdue alerts (会议逾期, 换届逾期, 转接逾期)
-    raised in the last ALERTS_DASHBOARD_DAYS — the 党委's overdue list of the
-    notification centre, counted. One query."""
+def _overdue_alerts(unit: OrgUnit, days: int | None):
+    """The overdue alerts (会议逾期, 换届逾期, 转接逾期) of the active branches
+    under `unit` raised in the last ALERTS_DASHBOARD_DAYS — the 党委's overdue
+    list of the notification centre."""
     days = getattr(settings, "ALERTS_DASHBOARD_DAYS", 31) if days is None else days
     since = timezone.localdate() - timedelta(days=days)
-    rows = (
-        Alert.objects.filter(
-            org_unit__path__startswith=unit.path,
-            org_unit__kind__in=OrgUnit.BRANCH_KINDS,
-            org_unit__is_active=True,
-            level=Alert.Level.OVERDUE,
-            raised_on__gte=since,
-        )
-        .values("org_unit_id")
-        .annotate(n=Count("id"))
-        .values_list("org_unit_id", "n")
+    return Alert.objects.filter(
+        org_unit__path__startswith=unit.path,
+        org_unit__kind__in=OrgUnit.BRANCH_KINDS,
+        org_unit__is_active=True,
+        level=Alert.Level.OVERDUE,
+        raised_on__gte=since,
     )
+
+
+def overdue_alert_branches(unit: OrgUnit, *, days: int | None = None) -> dict[int, int]:
+    """Per branch id under `unit`, its overdue alerts (`_overdue_alerts`), counted. One query."""
+    rows = _overdue_alerts(unit, days).values("org_unit_id").annotate(n=Count("id")).values_list("org_unit_id", "n")
     return dict(rows)
+
+
+def overdue_alert_branch_count(unit: OrgUnit, *, days: int | None = None) -> int:
+    """How many branches under `unit` have overdue alerts: one row from the
+    database however many branches (the dashboard reads it on every request)."""
+    return _overdue_alerts(unit, days).aggregate(n=Count("org_unit_id", distinct=True))["n"]
 
 
 @dataclass(frozen=True)
@@ -658,7 +663,7 @@ def dashboard_data(
     core = cached_part("core", unit.path, year, tokens, lambda: _core(unit, year))
     names = core.names
     parent = parent_category_shares(unit, year, tokens=tokens)
-    alerts = overdue_alert_branches(unit)
+    alerts = overdue_alert_branch_count(unit)
     codes = [c for c in CATEGORY_CODES if c in core.categories or c in parent or c in names]
     needle = q.strip().lower()
     children = [c for c in core.children if not needle or needle in c.name.lower()]
@@ -669,7 +674,7 @@ def dashboard_data(
         grades=core.grades,
         categories=[CategoryAverage(c, names.get(c, c), core.categories.get(c), parent.get(c)) for c in codes],
         weakest=core.weakest,
-        attention=[AttentionCount(flag, core.flags[flag] if flag in core.flags else len(alerts)) for flag in FLAGS],
+        attention=[AttentionCount(flag, core.flags[flag] if flag in core.flags else alerts) for flag in FLAGS],
         trend=core.trend,
         children=sort_children(children, sort),
     )
@@ -721,7 +726,8 @@ def dashboard_unit(user, raw_org) -> OrgUnit:
         return roots[0]
     if not str(raw_org).isdigit():
         raise Http404
-    unit = get_object_or_404(org_units_visible_to(user), pk=int(raw_org))
-    if not can_view_dashboard(user, unit):
+    # a dashboard grant covers the unit, so the unit is visible: no visibility filter to build
+    unit = OrgUnit.objects.filter(pk=int(raw_org)).first()
+    if unit is None or not can_view_dashboard(user, unit):
         raise Http404
     return unit

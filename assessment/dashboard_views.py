@@ -158,7 +158,10 @@ def dashboard(request):
         "other_campaigns": [
             {"choice": c, "url": dashboard_url(unit.pk, c.year, campaign=c.id)} for c in choices if c.year != year
         ][:3],
-        "ancestors": ancestors(request.user, unit),
+        "ancestors": d.cached_part(
+            "ancestors", unit.path, 0, tokens, lambda: ancestors(request.user, unit),
+            request.user.pk, request.user.is_superuser,
+        ),
         "data": data,
         "panels": panels,
         "can_refresh": can_request_refresh(request.user, unit),

@@ -9,10 +9,12 @@ import pytest
 from django.core.cache import cache
 from django.db import connection, transaction
 from django.test.utils import CaptureQueriesContext
+from django.utils import timezone
 
-from assessment.dashboard import dashboard_data
-from assessment.models import ScoresVersion, ScoreSnapshot
+from assessment.dashboard import FLAG_ALERTS, dashboard_data
+from assessment.models import ScoreSnapshot, ScoresVersion
 from assessment.services import snapshots_refresh
+from branches.models import Alert, AlertKind, OrgUnit
 from tests.branches.factories import BranchFactory, CommitteeFactory
 
 from .dashboard_helpers import default_card, snapshot
@@ -81,3 +83,15 @@ def test_without_the_version_row_nothing_is_cached(unit):
     shown = grades(unit)
     ScoreSnapshot.objects.filter(year=YEAR, branch__name="支部2").update(grade=ScoreSnapshot.Grade.PASS)
     assert grades(unit) != shown  # an update() sends no signal; only no caching at all sees it
+
+
+def test_the_overdue_alert_count_is_live_though_the_panels_are_cached(unit):
+    def alerted():
+        return next(a.branches for a in dashboard_data(unit, YEAR).attention if a.flag == FLAG_ALERTS)
+
+    assert alerted() == 0
+    branch = OrgUnit.objects.get(name="支部1")
+    for period in ("2026-Q3", "2026-Q4"):  # two alerts of one branch: one branch
+        Alert.objects.create(kind=AlertKind.MEETING_OVERDUE, level=Alert.Level.OVERDUE, org_unit=branch,
+                             subject="branch_assembly", period=period, raised_on=timezone.localdate())
+    assert alerted() == 1
