@@ -91,11 +91,13 @@ def kind_rules() -> list[c.KindRule]:
 # ---------------------------------------------------------------- 一证 (党费证)
 
 
-def _dues_cards(branch_ids: list[int], year: int, today) -> dict[int, c.DuesCards]:
+def _dues_cards(branch_ids: list[int], year: int, today, ledger=None) -> dict[int, c.DuesCards]:
     """The 党费证 is the per-member view of the dues ledger (SPEC §3): a member's
-    card for the year is complete when every month owed up to `today` is settled."""
+    card for the year is complete when every month owed up to `today` is settled.
+    `ledger`: `dues_year(branch_ids, year, on=today)` when the caller has it already."""
     out = {}
-    for pk, rows in dues_year(branch_ids, year, on=today).items():
+    ledger = dues_year(branch_ids, year, on=today) if ledger is None else ledger
+    for pk, rows in ledger.items():
         owing = [r for r in rows if r.due_months]
         missing = tuple(r.name for r in owing if not r.complete)
         out[pk] = c.DuesCards(expected=len(owing), present=len(owing) - len(missing), missing=missing)
@@ -141,7 +143,7 @@ def _period(term: dict | None, year: int) -> c.BoxPeriod:
 
 
 def archive_facts(
-    branches, year: int, *, today: date | None = None, rules: list[c.BoxRule] | None = None
+    branches, year: int, *, today: date | None = None, rules: list[c.BoxRule] | None = None, dues_ledger=None
 ) -> dict[int, c.BranchArchiveFacts]:
     """Facts for the completeness maths, for any number of branches, in 8 queries
     (the dues provider, once plugged in, adds its own fixed number)."""
@@ -207,7 +209,7 @@ def archive_facts(
         "branch_id", "book_kind", "party_group_id", "member_id"
     ):
         books[branch_id].add((kind, group_id, member_id))
-    dues = _dues_cards(ids, year, today)
+    dues = _dues_cards(ids, year, today, dues_ledger)
 
     day = min(end, today)
     out = {}
@@ -239,15 +241,18 @@ def archive_facts(
     return out
 
 
-def archive_completeness(branches, year: int, *, today: date | None = None) -> dict[int, c.BranchArchive]:
+def archive_completeness(
+    branches, year: int, *, today: date | None = None, dues_ledger=None
+) -> dict[int, c.BranchArchive]:
     """THE archive completeness selector (SPEC §5, scorecard F1–F3): per branch
     id, per box which required document kinds are present or missing and
     whether it was bound on time; the three books; the 党费证 — for any number
-    of branches in a fixed number of queries."""
+    of branches in a fixed number of queries. `dues_ledger`: the branches'
+    `dues_year(ids, year, on=today)`, when the caller (the scorecard) has read it."""
     today = today or timezone.localdate()
     rules = box_rules()
     kinds = kind_rules()
-    facts = archive_facts(branches, year, today=today, rules=rules)
+    facts = archive_facts(branches, year, today=today, rules=rules, dues_ledger=dues_ledger)
     return {pk: c.evaluate(f, rules, kinds, today) for pk, f in facts.items()}
 
 

@@ -64,7 +64,7 @@ def scoring_facts(branches, year: int, *, on: date | None = None) -> dict[int, f
     overdue = overdue_by_branch(ids, on=state_day)
     late = receipt_late_by_branch(ids, on=state_day)
     cases = six_month_cases(ids, on=state_day)
-    archive = archive_completeness(branches, year, today=today)
+    archive = archive_completeness(branches, year, today=today, dues_ledger=dues)  # the same ledger, read once
 
     out = {}
     for b in branches:

@@ -377,7 +377,9 @@ def branches_score(
     out = {}
     for b in branches:
         row = scorecard_for(b, cards)
-        card = parsed.setdefault(row.pk, row.card())
+        if row.pk not in parsed:  # not setdefault: that would parse the card again for every branch
+            parsed[row.pk] = row.card()
+        card = parsed[row.pk]
         out[b.pk] = (
             row,
             facts[b.pk],

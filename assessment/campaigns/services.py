@@ -784,7 +784,9 @@ def campaign_rescore_drafts(*, campaign: Campaign, batch: int = 500, progress=No
         for row in ItemScore.objects.filter(assessment__in=chunk, stage=Stage.SELF):
             rows.setdefault(row.assessment_id, []).append(row)
         for a in chunk:
-            card = cards.setdefault(a.scorecard_id, a.scorecard.card())
+            if a.scorecard_id not in cards:  # parsed once per template, not once per branch
+                cards[a.scorecard_id] = a.scorecard.card()
+            card = cards[a.scorecard_id]
             result = engine.score(card, facts[a.branch_id], thresholds=thresholds,
                                   **stage_inputs(a, Stage.SELF, rows.get(a.pk, []), card=card))
             a.self_result, a.self_total = result_json(result), result.total
