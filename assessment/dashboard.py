@@ -31,6 +31,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from branches.models import Alert, OrgUnit, RoleAssignment
+from branches.rule_cache import prime_scope
 from branches.scoping import scope_of
 
 from . import score_cache
@@ -585,6 +586,14 @@ def data_tokens() -> tuple | None:
     renamed, closed or moved). None (nothing is cached) without the version
     rows. One query of two single rows, in place of an aggregate over the subtree."""
     return score_cache.data_tokens()
+
+
+def request_tokens(user) -> tuple | None:
+    """The data tokens, read first thing in a dashboard request: the user's
+    scope then comes from the cache under the org-tree token (`prime_scope`)."""
+    tokens = data_tokens()
+    prime_scope(user, tokens[1] if tokens else None)
+    return tokens
 
 
 def cached_part(kind: str, unit_path: str, year: int, tokens: tuple | None, build, *parts):

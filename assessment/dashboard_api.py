@@ -224,6 +224,7 @@ class DashboardAPIView(APIView):
     )
     def get(self, request):
         params = request.query_params
+        tokens = d.request_tokens(request.user)
         unit = d.dashboard_unit(request.user, params.get("org"))
         q, sort = params.get("q", "")[:50], params.get("sort", "score")
         with _bad_param("campaign"):
@@ -232,7 +233,7 @@ class DashboardAPIView(APIView):
             with _bad_param("year"):
                 dc.campaign_year(params.get("year"), campaign)
         if campaign is None:
-            data, chosen = d.dashboard_data(unit, d.year_param(params.get("year")), q=q, sort=sort), None
+            data, chosen = d.dashboard_data(unit, d.year_param(params.get("year")), q=q, sort=sort, tokens=tokens), None
         else:
             chosen = dc.campaign_dashboard(unit, campaign, q=q, sort=sort)
             data = chosen.dashboard

@@ -106,6 +106,7 @@ def ancestors(user, unit: OrgUnit) -> list[OrgUnit]:
 
 @login_required
 def dashboard(request):
+    tokens = d.request_tokens(request.user)
     unit = dashboard_unit(request.user, request.GET.get("org"))
     campaign, year = _campaign_and_year(request, unit, request.GET)
     if unit.is_branch:
@@ -119,7 +120,6 @@ def dashboard(request):
         show_all=request.GET.get("all") == "1",
     )
     progress = None
-    tokens = d.data_tokens()
     if campaign is None:
         data = d.dashboard_data(unit, year, q=view.q, sort=view.sort, tokens=tokens)
         # The panels are the same for everyone who may open the unit's dashboard: their HTML is

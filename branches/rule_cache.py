@@ -33,6 +33,7 @@ from .models import (
     RulePolicy,
     TermAdjustment,
 )
+from .scoping import scope_of
 
 CACHE_SECONDS = 600
 
@@ -83,6 +84,22 @@ def cached_fragment(parts: tuple, build):
         value = build()
         cache.set(key, value, CACHE_SECONDS)
     return value
+
+
+def prime_scope(user, token: str | None) -> None:
+    """Put the user's scope (`scoping.scope_of`: their role grants and member
+    link) in place from the cache, for a page that has read the token anyway
+    (the dashboard): one query fewer per request. Role assignments and members
+    change the token, so a revoked grant is never served from here; the user's
+    own flags are part of the key."""
+    if token is None or not getattr(user, "is_authenticated", False) or hasattr(user, "_dzb_scope"):
+        return
+    key = _key("scope", token, timezone.localdate(), user.pk, user.is_active, user.is_superuser)
+    scope = cache.get(key)
+    if scope is None:
+        cache.set(key, scope_of(user), CACHE_SECONDS)
+    else:
+        user._dzb_scope = scope
 
 
 def connect() -> None:

@@ -9,13 +9,14 @@ import pytest
 from django.core.cache import cache
 from django.db import connection, transaction
 from django.test.utils import CaptureQueriesContext
+from django.urls import reverse
 from django.utils import timezone
 
 from assessment.dashboard import FLAG_ALERTS, dashboard_data
 from assessment.models import ScoreSnapshot, ScoresVersion
 from assessment.services import snapshots_refresh
-from branches.models import Alert, AlertKind, OrgUnit
-from tests.branches.factories import BranchFactory, CommitteeFactory
+from branches.models import Alert, AlertKind, OrgUnit, RoleAssignment
+from tests.branches.factories import BranchFactory, CommitteeFactory, UserFactory
 
 from .dashboard_helpers import default_card, snapshot
 
@@ -95,3 +96,14 @@ def test_the_overdue_alert_count_is_live_though_the_panels_are_cached(unit):
         Alert.objects.create(kind=AlertKind.MEETING_OVERDUE, level=Alert.Level.OVERDUE, org_unit=branch,
                              subject="branch_assembly", period=period, raised_on=timezone.localdate())
     assert alerted() == 1
+
+
+def test_a_revoked_grant_closes_the_dashboard_at_once_though_the_scope_is_cached(client, unit):
+    user = UserFactory()
+    grant = RoleAssignment.objects.create(user=user, role=RoleAssignment.Role.COMMITTEE_ADMIN, org_unit=unit)
+    client.force_login(user)
+    for _ in range(2):  # the second request takes the user's scope from the cache
+        assert client.get(reverse("dashboard"), {"org": unit.pk, "year": YEAR}).status_code == 200
+    grant.delete()
+    assert client.get(reverse("dashboard"), {"org": unit.pk, "year": YEAR}).status_code == 403
+    assert client.get(reverse("api-dashboard"), {"org": unit.pk, "year": YEAR}).status_code == 403
