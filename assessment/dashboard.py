@@ -8,7 +8,7 @@ that one load in Python (pass `scores=` to share it between panels, as the
 page and the API do). The parent's category averages, the three-year trend
 and the alert counts are one aggregate query each. `dashboard_data` caches
 what it reads from snapshots under the data tokens (`data_tokens`): a warm
-request reads two token rows and the live alert counts. The data are plain values
+request reads the tokens (one query) and nothing else. The data are plain values
 (ids, numbers, codes); labels are added where they are shown.
 """
 
@@ -581,11 +581,18 @@ def _parent_path(unit: OrgUnit) -> str:
 
 
 def data_tokens() -> tuple | None:
-    """What every cached panel depends on: the snapshots and scorecards
-    (`score_cache`) and the org tree (`branches.rule_cache`: a unit added,
-    renamed, closed or moved). None (nothing is cached) without the version
-    rows. One query of two single rows, in place of an aggregate over the subtree."""
+    """What every cached panel depends on: the snapshots, scorecards and
+    campaigns (`score_cache`), the org tree (`branches.rule_cache`: a unit
+    added, renamed, closed or moved) and the alerts (the newest alert's id).
+    None (nothing is cached) without the version rows. One query of single
+    rows, in place of aggregates over the subtree."""
     return score_cache.data_tokens()
+
+
+def data_key(tokens) -> tuple | None:
+    """The part of `data_tokens()` that what is read from snapshots, campaigns
+    and the org tree depends on (not the alerts); None: nothing is cached."""
+    return tokens.data if tokens else None
 
 
 def request_tokens(user) -> tuple | None:
@@ -596,12 +603,13 @@ def request_tokens(user) -> tuple | None:
     return tokens
 
 
-def cached_part(kind: str, unit_path: str, year: int, tokens: tuple | None, build, *parts):
+def cached_part(kind: str, unit_path: str, year: int, tokens, build, *parts):
     """`build()` (panel data, or a page part made only of them), cached per
-    unit, year and data tokens (and `parts`: whatever else it depends on) for CACHE_SECONDS."""
+    unit, year and `tokens` (`data_tokens()`, or only its `.data` part) and
+    `parts` (whatever else it depends on) for CACHE_SECONDS."""
     if tokens is None:
         return build()
-    raw = repr((connection.settings_dict["NAME"], unit_path, year, tokens, parts))
+    raw = repr((connection.settings_dict["NAME"], unit_path, year, tuple(tokens), parts))
     key = f"dzb:dashboard:{kind}:" + hashlib.sha1(raw.encode()).hexdigest()
     value = cache.get(key)
     if value is None:
@@ -657,7 +665,7 @@ def parent_category_shares(unit: OrgUnit, year: int, *, tokens: tuple | None = N
         )
         return _category_shares(_categories(cats) for cats in raw)
 
-    return cached_part("parent", parent_path, year, data_tokens() if tokens is None else tokens, build)
+    return cached_part("parent", parent_path, year, data_key(data_tokens()) if tokens is None else tokens, build)
 
 
 def dashboard_data(
@@ -665,14 +673,16 @@ def dashboard_data(
 ) -> Dashboard:
     """Every panel for the page and the API. The panels read from the
     snapshots are computed once per state of the data (`data_tokens`) and
-    cached; the overdue alerts are one live aggregate query. A fixed number of
+    cached, the overdue-alert count too (under the newest alert's id). A fixed number of
     queries whatever the number of branches, cached or not. `tokens`: from
     `data_tokens()`, when the caller has read them already."""
     tokens = data_tokens() if tokens is None else tokens
-    core = cached_part("core", unit.path, year, tokens, lambda: _core(unit, year))
+    core = cached_part("core", unit.path, year, data_key(tokens), lambda: _core(unit, year))
     names = core.names
-    parent = parent_category_shares(unit, year, tokens=tokens)
-    alerts = overdue_alert_branch_count(unit)
+    parent = parent_category_shares(unit, year, tokens=data_key(tokens))
+    # the alert count depends on the day (alerts of the last ALERTS_DASHBOARD_DAYS) besides the tokens
+    alerts = cached_part("alerts", unit.path, 0, tokens, lambda: overdue_alert_branch_count(unit),
+                         timezone.localdate())
     codes = [c for c in CATEGORY_CODES if c in core.categories or c in parent or c in names]
     needle = q.strip().lower()
     children = [c for c in core.children if not needle or needle in c.name.lower()]

@@ -123,9 +123,9 @@ def dashboard(request):
     if campaign is None:
         data = d.dashboard_data(unit, year, q=view.q, sort=view.sort, tokens=tokens)
         # The panels are the same for everyone who may open the unit's dashboard: their HTML is
-        # cached under the data tokens and the live alert counts (the only panel read per request).
+        # cached under the data tokens and the attention counts (the overdue-alert count changes by the day).
         panels = d.cached_part(
-            "panels", unit.path, year, tokens, lambda: _panels(view, data, None),
+            "panels", unit.path, year, d.data_key(tokens), lambda: _panels(view, data, None),
             view.q, view.sort, view.show_all, get_language(), tuple(data.attention),
         )
     else:
@@ -134,7 +134,7 @@ def dashboard(request):
         panels = _panels(view, data, progress)
     # who sees which campaign: role assignments (the org-tree token), campaigns and their branches and inspectors
     choices = d.cached_part(
-        "campaigns", unit.path, 0, tokens,
+        "campaigns", unit.path, 0, d.data_key(tokens),
         lambda: dc.campaigns_for_unit(request.user, unit), request.user.pk, request.user.is_superuser,
     )
     this_year = timezone.localdate().year
@@ -159,7 +159,7 @@ def dashboard(request):
             {"choice": c, "url": dashboard_url(unit.pk, c.year, campaign=c.id)} for c in choices if c.year != year
         ][:3],
         "ancestors": d.cached_part(
-            "ancestors", unit.path, 0, tokens, lambda: ancestors(request.user, unit),
+            "ancestors", unit.path, 0, d.data_key(tokens), lambda: ancestors(request.user, unit),
             request.user.pk, request.user.is_superuser,
         ),
         "data": data,

@@ -8,11 +8,13 @@ whole subtree's snapshots on every request)."""
 from __future__ import annotations
 
 import uuid
+from typing import NamedTuple
 
 from django.db.models import Subquery
+from django.db.models.functions import Coalesce
 from django.db.models.signals import m2m_changed, post_delete, post_save
 
-from branches.models import RuleFactsVersion
+from branches.models import Alert, RuleFactsVersion
 
 from .models import Assessment, Campaign, Scorecard, ScoreSnapshot, ScoresVersion
 
@@ -22,12 +24,32 @@ def scores_changed(**_signal) -> None:
     ScoresVersion.objects.filter(pk=1).update(token=uuid.uuid4().hex)
 
 
-def data_tokens() -> tuple[str, str] | None:
-    """(scores token, `branches.RuleFactsVersion` token) in one query; None
-    when either row is missing (then nothing is cached)."""
+class Tokens(NamedTuple):
+    scores: str
+    rules: str
+    last_alert: int
+
+    @property
+    def data(self) -> tuple[str, str]:
+        """What the panels read from snapshots, scorecards, campaigns and the org tree depend on."""
+        return self.scores, self.rules
+
+
+def data_tokens() -> Tokens | None:
+    """(scores token, `branches.RuleFactsVersion` token, the newest alert's id)
+    in one query; None when a version row is missing (then nothing is cached).
+    Alerts are only ever added, by the sweep, or removed with their unit (which
+    changes the org-tree token; the admin shows them read-only), so the newest
+    id stands for the state of the alert table."""
     rules = RuleFactsVersion.objects.filter(pk=1).values("token")
-    row = ScoresVersion.objects.filter(pk=1).annotate(rules=Subquery(rules)).values_list("token", "rules").first()
-    return None if row is None or row[1] is None else row
+    last_alert = Alert.objects.order_by("-pk").values("pk")[:1]
+    row = (
+        ScoresVersion.objects.filter(pk=1)
+        .annotate(rules=Subquery(rules), last_alert=Coalesce(Subquery(last_alert), 0))
+        .values_list("token", "rules", "last_alert")
+        .first()
+    )
+    return None if row is None or row[1] is None else Tokens(*row)
 
 
 def _assessment_added_or_removed(created=True, **signal) -> None:

@@ -143,3 +143,7 @@ class AlertAdmin(admin.ModelAdmin):
 
     def has_add_permission(self, request):
         return False
+
+    def has_delete_permission(self, request, obj=None):
+        # alerts are only ever added (the dashboard's cached overdue count relies on it: assessment.score_cache)
+        return False
