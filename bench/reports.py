@@ -9,7 +9,8 @@ and scored by `manage.py score_branches --year YEAR`:
 - the ZIP of the branch reports of a 党委 with about 100 branches.
 
 Each measurement runs in its own process, so that its peak RSS is its own.
-Prints each time and the ratio to its floor (target ≤ 2×). Run:
+Prints each time and the ratio to its floor (target ≤ 2×) and writes the rows
+of the one table to bench/out/reports.json (see bench/common.py). Run:
 
     DATABASE_URL=postgres://postgres@127.0.0.1:5432/dzb_bench .venv/bin/python bench/reports.py
 """
@@ -25,6 +26,7 @@ from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
+sys.path.insert(0, str(ROOT / "bench"))
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "config.settings.local")
 os.environ.setdefault("DEBUG", "False")
 YEAR = int(os.environ.get("BENCH_YEAR", "2026"))
@@ -155,10 +157,15 @@ def run(name: str) -> dict:
 
 
 def main():
+    from common import row, write_rows
+
     only = sys.argv[1:] or list(MEASUREMENTS)
+    rows = []
     print(f"reports benchmark, year {YEAR}\n")
     if "branch_pdf" in only:
         r = run("branch_pdf")
+        rows.append(row(f"branch acceptance report PDF ({r['members']} members)", r["seconds"], "s", target=1,
+                        floor=r["floor"], note=f"{r['bytes'] // 1024} KB; floor: bare WeasyPrint on the same HTML"))
         print(f"branch acceptance report (PDF, {r['members']} members, {r['bytes'] // 1024} KB): "
               f"{r['seconds']:.2f} s  | bare WeasyPrint, same HTML: {r['floor']:.2f} s  "
               f"| ratio {r['seconds'] / r['floor']:.2f}×  (target ≤ 1 s, ≤ 2×)")
@@ -168,12 +175,19 @@ def main():
               f"peak RSS {r['peak_mb']:.0f} MB  | bare openpyxl write_only, same cells: {r['floor']:.2f} s  "
               f"| ratio {r['seconds'] / r['floor']:.1f}×  (targets ≤ 10 s, ≤ 500 MB)")
         writing = max(r["seconds"] - r["data"], 0.001)
+        rows.append(row(f"summary Excel ({r['branches']} branches)", r["seconds"], "s", target=10, floor=r["floor"],
+                        peak_rss_mb=r["peak_mb"], rss_target_mb=500,
+                        note=f"reading the snapshots {r['data']:.2f} s, writing {writing:.2f} s; "
+                             "floor: bare openpyxl write_only writing the same cells"))
         print(f"  of which reading the {r['branches']} snapshots: {r['data']:.2f} s; writing: {writing:.2f} s "
               f"| ratio of writing to the floor {writing / r['floor']:.1f}×")
     if "branch_zip" in only:
         r = run("branch_zip")
         print(f"ZIP of branch reports ({r['branches']} branches, {r['bytes'] // 1024} KB): {r['seconds']:.1f} s "
               f"({r['seconds'] / max(r['branches'], 1):.2f} s per branch), peak RSS {r['peak_mb']:.0f} MB")
+        rows.append(row(f"ZIP of branch reports ({r['branches']} branches)", r["seconds"], "s",
+                        peak_rss_mb=r["peak_mb"], note=f"{r['seconds'] / max(r['branches'], 1):.2f} s per branch"))
+    write_rows("reports", rows)
 
 
 if __name__ == "__main__":
