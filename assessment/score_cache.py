@@ -40,7 +40,9 @@ def data_tokens() -> Tokens | None:
     in one query; None when a version row is missing (then nothing is cached).
     Alerts are only ever added, by the sweep, or removed with their unit (which
     changes the org-tree token; the admin shows them read-only), so the newest
-    id stands for the state of the alert table."""
+    id stands for the state of the alert table. (Two sweeps at once commit in
+    the order their conflicting rows allow; anything missed is bounded by the
+    cache's lifetime.)"""
     rules = RuleFactsVersion.objects.filter(pk=1).values("token")
     last_alert = Alert.objects.order_by("-pk").values("pk")[:1]
     row = (
