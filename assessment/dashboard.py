@@ -359,7 +359,7 @@ def overdue_alert_branches(unit: OrgUnit, *, days: int | None = None) -> dict[in
 
 def overdue_alert_branch_count(unit: OrgUnit, *, days: int | None = None) -> int:
     """How many branches under `unit` have overdue alerts: one row from the
-    database however many branches (the dashboard reads it on every request)."""
+    database however many branches (the attention panel; cached by `dashboard_data`)."""
     return _overdue_alerts(unit, days).aggregate(n=Count("org_unit_id", distinct=True))["n"]
 
 
