@@ -72,9 +72,13 @@
              axisLabel: { fontSize: 11 } },
     yAxis: { type: "value", max: 100, axisLabel: { formatter: "{value}%", fontSize: 10 } },
     series: [
-      { name: cat.unit_name, type: "bar", data: cat.unit, itemStyle: { color: "#c8161d" } },
-      { name: cat.parent_name, type: "bar", data: cat.parent, itemStyle: { color: "#adb5bd" } }
-    ]
+      { name: cat.unit_name, type: "bar", data: cat.unit, itemStyle: { color: "#c8161d" } }
+    ].concat(
+      // the top of the tree has no parent: no empty "上级平均" series in the legend
+      cat.parent.some(function (v) { return v != null; })
+        ? [{ name: cat.parent_name, type: "bar", data: cat.parent, itemStyle: { color: "#adb5bd" } }]
+        : []
+    )
   });
 
   var tr = data.trend;
