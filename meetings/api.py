@@ -115,7 +115,7 @@ class MeetingViewSet(
         data = s.AttachmentInputSerializer(data=request.data)
         data.is_valid(raise_exception=True)
         attachment = services.attachment_add(
-            meeting, file=data.validated_data["file"], kind=data.validated_data["kind"], user=request.user, actor=request.user
+            meeting, file=data.validated_data["file"], kind=data.validated_data["kind"], actor=request.user
         )
         return Response(
             s.AttachmentSerializer(attachment, context={"request": request}).data, status=status.HTTP_201_CREATED
@@ -131,7 +131,7 @@ class MeetingViewSet(
         data = s.GradesInputSerializer(data=request.data)
         data.is_valid(raise_exception=True)
         rows = services.evaluation_grades_set(
-            meeting, grades={g["member"]: g["grade"] for g in data.validated_data["grades"]}, user=request.user, actor=request.user
+            meeting, grades={g["member"]: g["grade"] for g in data.validated_data["grades"]}, actor=request.user
         )
         return Response(s.GradeSerializer(rows, many=True).data)
 
@@ -191,7 +191,7 @@ class TalkRecordViewSet(_BranchRecordViewSet):
             talkee_id=d["talkee"],
             place=d["place"],
             summary=d["summary"],
-            user=user, actor=user,
+            actor=user,
         )
 
 
@@ -207,7 +207,7 @@ class MemberReportViewSet(_BranchRecordViewSet):
 
     def record(self, branch, d, user):
         return services.member_report_record(
-            branch=branch, member_id=d["member"], date=d["date"], topic=d["topic"], content=d["content"], user=user, actor=user
+            branch=branch, member_id=d["member"], date=d["date"], topic=d["topic"], content=d["content"], actor=user
         )
 
 

@@ -58,7 +58,7 @@ def _save_attachment(meeting: Meeting, f, ctype: str, kind: str, user, *, field:
 
 
 @transaction.atomic
-def attachment_add(meeting: Meeting, *, file, kind: str = Attachment.Kind.PHOTO, user=None, actor=None) -> Attachment:
+def attachment_add(meeting: Meeting, *, file, kind: str = Attachment.Kind.PHOTO, actor=None) -> Attachment:
     require_edit(actor, meeting.branch)
     hooks.check("archive.assert_editable", meeting)
     try:
@@ -67,7 +67,7 @@ def attachment_add(meeting: Meeting, *, file, kind: str = Attachment.Kind.PHOTO,
         raise ValidationError({"file": exc.messages}) from None
     if kind not in Attachment.Kind.values:
         raise ValidationError({"kind": [_("未知的附件类型。")]})
-    return _save_attachment(meeting, file, ctype, kind, user, field="file")
+    return _save_attachment(meeting, file, ctype, kind, actor, field="file")
 
 
 @transaction.atomic

@@ -24,7 +24,7 @@ def excellent_max_ratio() -> tuple[int, int]:
 
 @transaction.atomic
 def evaluation_grades_set(
-    meeting: Meeting, *, grades: dict[int, str], user=None, actor=None
+    meeting: Meeting, *, grades: dict[int, str], actor=None
 ) -> list[EvaluationGrade]:
     """Record the 民主评议 grades of a meeting: one per 正式党员; 预备党员 take
     part without a grade; 优秀 at most 1/3 (setting) of those rated."""
@@ -67,4 +67,4 @@ def evaluation_grades_set(
         )
     err.raise_if_any()
     meeting.grades.all().delete()
-    return bulk_create_with_history(rows, EvaluationGrade, default_user=user)
+    return bulk_create_with_history(rows, EvaluationGrade, default_user=actor)

@@ -39,8 +39,8 @@ def _check_day(day: date | None, field: str, err: _Errors) -> None:
 
 @transaction.atomic
 def talk_record(
-    *, branch: OrgUnit, date: date, talker_id: int, talkee_id: int, place: str = "", summary: str = "", user=None,
-    actor=None,
+    *, branch: OrgUnit, date: date, talker_id: int, talkee_id: int, place: str = "", summary: str = "",
+    actor=None
 ) -> TalkRecord:
     require_edit(actor, branch)
     err = _Errors()
@@ -57,7 +57,7 @@ def talk_record(
         talkee=talkee,
         place=place.strip(),
         summary=summary.strip(),
-        created_by=user,
+        created_by=actor,
     )
     talk.full_clean()
     talk.save()
@@ -66,7 +66,7 @@ def talk_record(
 
 @transaction.atomic
 def member_report_record(
-    *, branch: OrgUnit, member_id: int, date: date, topic: str, content: str = "", user=None, actor=None
+    *, branch: OrgUnit, member_id: int, date: date, topic: str, content: str = "", actor=None
 ) -> MemberReport:
     require_edit(actor, branch)
     err = _Errors()
@@ -76,7 +76,7 @@ def member_report_record(
         err.add("topic", _("请填写汇报主题。"))
     err.raise_if_any()
     report = MemberReport(
-        branch=branch, member=member, date=date, topic=topic.strip(), content=content.strip(), created_by=user
+        branch=branch, member=member, date=date, topic=topic.strip(), content=content.strip(), created_by=actor
     )
     report.full_clean()
     report.save()

@@ -27,7 +27,7 @@ def attachment_upload(request, pk):
     if form.is_valid():
         try:
             services.attachment_add(
-                meeting, file=form.cleaned_data["file"], kind=form.cleaned_data["kind"], user=request.user, actor=request.user
+                meeting, file=form.cleaned_data["file"], kind=form.cleaned_data["kind"], actor=request.user
             )
         except ValidationError as exc:
             for m in exc.messages:

@@ -29,7 +29,7 @@ def evaluation_grades(request, pk):
             if value:
                 grades[m.pk] = value
         try:
-            services.evaluation_grades_set(meeting, grades=grades, user=request.user, actor=request.user)
+            services.evaluation_grades_set(meeting, grades=grades, actor=request.user)
         except ValidationError as exc:
             errors = exc.messages
             current = grades

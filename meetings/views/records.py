@@ -94,7 +94,7 @@ def talk_create(request):
             talkee_id=d["talkee"].pk,
             place=d["place"],
             summary=d["summary"],
-            user=request.user, actor=request.user,
+            actor=request.user,
         )
 
     return _record_create(request, form_class=forms.TalkForm, heading=_("登记谈心谈话"), save=save)
@@ -117,7 +117,7 @@ def report_create(request):
             date=d["date"],
             topic=d["topic"],
             content=d["content"],
-            user=request.user, actor=request.user,
+            actor=request.user,
         )
 
     return _record_create(request, form_class=forms.MemberReportForm, heading=_("登记党员汇报"), save=save)
