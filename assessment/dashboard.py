@@ -610,12 +610,7 @@ def cached_part(kind: str, unit_path: str, year: int, tokens, build, *parts):
     if tokens is None:
         return build()
     raw = repr((connection.settings_dict["NAME"], unit_path, year, tuple(tokens), parts))
-    key = f"dzb:dashboard:{kind}:" + hashlib.sha1(raw.encode()).hexdigest()
-    value = cache.get(key)
-    if value is None:
-        value = build()
-        cache.set(key, value, CACHE_SECONDS)
-    return value
+    return cache.get_or_set(f"dzb:dashboard:{kind}:" + hashlib.sha1(raw.encode()).hexdigest(), build, CACHE_SECONDS)
 
 
 @dataclass(frozen=True)

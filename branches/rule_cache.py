@@ -78,12 +78,7 @@ def cached_fragment(parts: tuple, build):
     token = rule_facts_token()
     if token is None:
         return build()
-    key = _key("fragment", token, timezone.localdate(), *parts)
-    value = cache.get(key)
-    if value is None:
-        value = build()
-        cache.set(key, value, CACHE_SECONDS)
-    return value
+    return cache.get_or_set(_key("fragment", token, timezone.localdate(), *parts), build, CACHE_SECONDS)
 
 
 def prime_scope(user, token: str | None) -> None:
@@ -95,11 +90,7 @@ def prime_scope(user, token: str | None) -> None:
     if token is None or not getattr(user, "is_authenticated", False) or hasattr(user, "_dzb_scope"):
         return
     key = _key("scope", token, timezone.localdate(), user.pk, user.is_active, user.is_superuser)
-    scope = cache.get(key)
-    if scope is None:
-        cache.set(key, scope_of(user), CACHE_SECONDS)
-    else:
-        user._dzb_scope = scope
+    user._dzb_scope = cache.get_or_set(key, lambda: scope_of(user), CACHE_SECONDS)
 
 
 def connect() -> None:
