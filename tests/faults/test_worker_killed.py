@@ -72,6 +72,30 @@ def wait_for(predicate, timeout: float, what: str):
     pytest.fail(f"timed out waiting for {what}")
 
 
+def kill_worker_while_blocked(queue: str, log: Path, *, lock: str, waiting: str, what: str, send):
+    """Hold `lock` (an SQL statement) so that the task `send()` queues blocks at
+    the statement matching `waiting` (a LIKE pattern), start a worker, and kill
+    it — with its pool process — with SIGKILL once it waits there. Returns the
+    task's AsyncResult (not acknowledged: the next worker gets it back)."""
+    held = raw_connection()
+    held.execute(lock)
+    first = start_worker(queue, log)
+    try:
+        result = send()
+        with raw_connection(autocommit=True) as watch:
+            wait_for(lambda: watch.execute(
+                "SELECT pid FROM pg_stat_activity WHERE datname = current_database() AND wait_event_type = 'Lock' "
+                "AND query LIKE %s", [waiting]).fetchone(), 120, what)
+        os.killpg(first.pid, signal.SIGKILL)
+        first.wait(timeout=10)
+    finally:
+        if first.poll() is None:
+            os.killpg(first.pid, signal.SIGKILL)
+        held.rollback()
+        held.close()
+    return result
+
+
 def test_a_worker_killed_mid_sweep_is_redelivered_and_the_sweep_completes_once(data, tmp_path):
     ctx = alerts.SweepContext(DAY, alerts.sweep_branches(), alerts.active_rules())
     expected = len(alerts.collect_candidates(ctx))
@@ -81,22 +105,12 @@ def test_a_worker_killed_mid_sweep_is_redelivered_and_the_sweep_completes_once(d
     connection.close()  # the worker and the lock below use their own connections
 
     app = app_on(settings.CELERY_BROKER_URL)  # the project's Celery configuration on the test Redis
-    lock = raw_connection()
-    lock.execute("LOCK TABLE branches_alert IN SHARE ROW EXCLUSIVE MODE")  # reads pass, the INSERT waits
-    first = start_worker(queue, log)
-    try:
-        result = app.tasks["branches.run_alert_sweep"].apply_async(args=[DAY.isoformat()], queue=queue)
-        with raw_connection(autocommit=True) as watch:
-            wait_for(lambda: watch.execute(
-                "SELECT pid FROM pg_stat_activity WHERE datname = current_database() AND wait_event_type = 'Lock' "
-                "AND query LIKE 'INSERT INTO \"branches_alert\"%%'").fetchone(), 120, "the sweep to reach its INSERT")
-        os.killpg(first.pid, signal.SIGKILL)  # the worker and its pool process, mid-sweep
-        first.wait(timeout=10)
-    finally:
-        if first.poll() is None:
-            os.killpg(first.pid, signal.SIGKILL)
-        lock.rollback()
-        lock.close()
+    result = kill_worker_while_blocked(  # mid-sweep
+        queue, log,
+        lock="LOCK TABLE branches_alert IN SHARE ROW EXCLUSIVE MODE",  # reads pass, the INSERT waits
+        waiting='INSERT INTO "branches_alert"%', what="the sweep to reach its INSERT",
+        send=lambda: app.tasks["branches.run_alert_sweep"].apply_async(args=[DAY.isoformat()], queue=queue),
+    )
 
     assert Alert.objects.count() == 0  # the killed sweep wrote nothing
     assert not result.ready()

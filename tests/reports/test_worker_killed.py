@@ -11,8 +11,6 @@ mid-job for certain. PostgreSQL only: the worker process shares the test
 database.
 """
 
-import os
-import signal
 import uuid
 from pathlib import Path
 
@@ -22,7 +20,7 @@ from django.db import connection
 
 from reports.models import ReportJob
 from tests.alerts.test_celery import app_on
-from tests.faults.test_worker_killed import raw_connection, start_worker, wait_for
+from tests.faults.test_worker_killed import kill_worker_while_blocked, start_worker
 
 from .conftest import YEAR, workbook
 
@@ -43,22 +41,12 @@ def test_a_worker_killed_mid_report_job_is_redelivered_and_the_job_completes_onc
     connection.close()  # the worker and the lock below use their own connections
 
     app = app_on(settings.CELERY_BROKER_URL)  # the project's Celery configuration on the test Redis
-    lock = raw_connection()
-    lock.execute("LOCK TABLE assessment_scoresnapshot IN ACCESS EXCLUSIVE MODE")  # the job's reads wait
-    first = start_worker(queue, log)
-    try:
-        result = app.send_task("reports.run_report_job", args=[job.pk], queue=queue)
-        with raw_connection(autocommit=True) as watch:
-            wait_for(lambda: watch.execute(
-                "SELECT pid FROM pg_stat_activity WHERE datname = current_database() AND wait_event_type = 'Lock' "
-                "AND query LIKE '%%assessment_scoresnapshot%%'").fetchone(), 120, "the job to reach the snapshots")
-        os.killpg(first.pid, signal.SIGKILL)  # the worker and its pool process, mid-job
-        first.wait(timeout=10)
-    finally:
-        if first.poll() is None:
-            os.killpg(first.pid, signal.SIGKILL)
-        lock.rollback()
-        lock.close()
+    result = kill_worker_while_blocked(  # mid-job
+        queue, log,
+        lock="LOCK TABLE assessment_scoresnapshot IN ACCESS EXCLUSIVE MODE",  # the job's reads wait
+        waiting="%assessment_scoresnapshot%", what="the job to reach the snapshots",
+        send=lambda: app.send_task("reports.run_report_job", args=[job.pk], queue=queue),
+    )
 
     job.refresh_from_db()
     assert job.status == ReportJob.Status.RUNNING and job.attempts == 1 and not job.file  # killed mid-way
