@@ -5,6 +5,8 @@ from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 from rest_framework import serializers
 
+from config.api import PrebuiltFields
+
 from . import compliance as c
 from .models import Attachment, Attendance, EvaluationGrade, Meeting, MeetingRequirement, MemberReport, TalkRecord
 from .services import AbsenceIn, MeetingIn, ObserverIn, ResolutionIn
@@ -137,13 +139,13 @@ class MemberReportInputSerializer(serializers.Serializer):
 # ---------------------------------------------------------------- output
 
 
-class AttendanceSerializer(serializers.ModelSerializer):
+class AttendanceSerializer(PrebuiltFields, serializers.ModelSerializer):
     class Meta:
         model = Attendance
         fields = ["member", "name", "status", "absence_reason", "note", "is_voting", "study_hours"]
 
 
-class AttachmentSerializer(serializers.ModelSerializer):
+class AttachmentSerializer(PrebuiltFields, serializers.ModelSerializer):
     url = serializers.SerializerMethodField()
 
     class Meta:
@@ -156,7 +158,7 @@ class AttachmentSerializer(serializers.ModelSerializer):
         return request.build_absolute_uri(url) if request else url
 
 
-class ResolutionSerializer(serializers.Serializer):
+class ResolutionSerializer(PrebuiltFields, serializers.Serializer):
     order = serializers.IntegerField()
     text = serializers.CharField()
     votes_for = serializers.IntegerField()
@@ -165,7 +167,7 @@ class ResolutionSerializer(serializers.Serializer):
     adopted = serializers.BooleanField()
 
 
-class GradeSerializer(serializers.ModelSerializer):
+class GradeSerializer(PrebuiltFields, serializers.ModelSerializer):
     member_name = serializers.CharField(source="member.name", read_only=True)
 
     class Meta:
@@ -173,7 +175,7 @@ class GradeSerializer(serializers.ModelSerializer):
         fields = ["member", "member_name", "grade"]
 
 
-class MeetingListSerializer(serializers.ModelSerializer):
+class MeetingListSerializer(PrebuiltFields, serializers.ModelSerializer):
     branch_name = serializers.CharField(source="branch.name", read_only=True)
     kinds = serializers.SerializerMethodField()
     party_group_name = serializers.CharField(source="party_group.name", read_only=True, default=None)

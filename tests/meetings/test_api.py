@@ -301,3 +301,44 @@ def test_logging_a_meeting_through_the_api_runs_a_pinned_number_of_queries(clien
         return len(ctx.captured_queries)
 
     assert (log(10), log(60)) == (LOG_MEETING_QUERIES, LOG_MEETING_QUERIES)
+
+
+def test_prebuilt_output_fields_answer_as_drf_builds_them(api_client, secretary_of, branch_and_members):
+    """The meeting answer's fields are built once per class (config.api.PrebuiltFields):
+    what it serialises is what DRF's own per-instance fields give, and the attachment
+    URL follows the request of the serializer that answers, not the first one."""
+    from unittest import mock
+
+    from rest_framework.test import APIRequestFactory
+
+    from config.api import PrebuiltFields
+    from meetings import selectors
+    from meetings.serializers import MeetingDetailSerializer
+
+    branch, members = branch_and_members
+    api_client.force_authenticate(secretary_of(branch))
+    body = payload(
+        branch,
+        kinds=["life_meeting", "evaluation"],
+        absentees=[{"member": members[4].pk, "reason": "sick", "note": "住院"}],
+        observers=[{"name": "入党积极分子李四"}],
+        resolutions=[{"text": "同意推荐入党积极分子", "votes_for": 4}],
+    )
+    created = api_client.post(URL, body, format="json").json()
+    png = b"\x89PNG\r\n\x1a\n" + b"\0" * 100
+    api_client.post(f"{URL}{created['id']}/attachments/", {"file": SimpleUploadedFile("a.png", png)}, format="multipart")
+    grades = [{"member": m.pk, "grade": "qualified"} for m in members[:5]]
+    assert api_client.put(f"{URL}{created['id']}/grades/", {"grades": grades}, format="json").status_code == 200
+    meeting = selectors.meeting_detail(Meeting.objects.all()).get(pk=created["id"])
+
+    def answer(host):
+        request = APIRequestFactory().get("/", HTTP_HOST=host)
+        return MeetingDetailSerializer(meeting, context={"request": request}).data
+
+    first, second = answer("127.0.0.1"), answer("localhost")
+    with mock.patch.object(PrebuiltFields, "get_fields", lambda self: super(PrebuiltFields, self).get_fields()):
+        built_by_drf = answer("localhost")
+    assert second == built_by_drf
+    assert len(second["attendance"]) == 7 and second["resolutions"] and second["grades"]
+    assert first["attachments"][0]["url"].startswith("http://127.0.0.1/")
+    assert second["attachments"][0]["url"].startswith("http://localhost/")
