@@ -27,14 +27,14 @@ _PREBUILT: dict = {}
 
 
 class PrebuiltFields:
-    """For output serializers (read only, fields fixed by their Meta): DRF builds
-    a serializer's fields anew for every instance — for a ModelSerializer that is
+    """For serializers whose fields are fixed by their declaration: DRF builds a
+    serializer's fields anew for every instance — for a ModelSerializer that is
     model introspection, labels and validators, about 5 ms of the 7 ms it took to
-    answer a logged meeting with its attendance (issue P15). These build them
-    once per class and language and give each instance shallow copies, which DRF
-    then binds to it as usual, so `context` and method fields follow the
-    instance that serialises. Not for serializers whose fields depend on the
-    instance, the context or the request."""
+    answer a logged meeting with its attendance, and 1–2 ms to read its input
+    (issue P15). These build them once per class and language and give each
+    instance shallow copies, which DRF then binds to it as usual, so `context`
+    and method fields follow the instance at hand. Not for serializers whose
+    fields depend on the instance, the context or the request."""
 
     def get_fields(self):
         key = (type(self), get_language())
@@ -45,12 +45,13 @@ class PrebuiltFields:
 
 
 def _unbound_copy(field):
-    """A copy of a prebuilt field for one serializer instance; a nested list
-    gets its own child too, whose parent is the copy (DRF bound the child to
-    the list when it was made)."""
+    """A copy of a prebuilt field for one serializer instance. A field with a
+    child (a nested list, ListField) gets its own child too, whose parent is the
+    copy: DRF bound the child to its list when the list was made."""
     fresh = copy.copy(field)
-    if isinstance(field, serializers.ListSerializer):
-        fresh.child = copy.copy(field.child)
+    child = getattr(field, "child", None)
+    if isinstance(child, serializers.Field):
+        fresh.child = copy.copy(child)
         fresh.child.parent = fresh
     return fresh
 

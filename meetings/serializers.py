@@ -14,7 +14,7 @@ from .services import AbsenceIn, MeetingIn, ObserverIn, ResolutionIn
 # ---------------------------------------------------------------- input
 
 
-class AbsenceInputSerializer(serializers.Serializer):
+class AbsenceInputSerializer(PrebuiltFields, serializers.Serializer):
     member = serializers.IntegerField(label=_("党员ID"))
     reason = serializers.CharField(
         label=_("缺席原因"),
@@ -26,20 +26,20 @@ class AbsenceInputSerializer(serializers.Serializer):
     note = serializers.CharField(label=_("备注"), allow_blank=True, required=False, default="", max_length=200)
 
 
-class ObserverInputSerializer(serializers.Serializer):
+class ObserverInputSerializer(PrebuiltFields, serializers.Serializer):
     name = serializers.CharField(label=_("姓名"), allow_blank=True, required=False, default="", max_length=50)
     member = serializers.IntegerField(label=_("党员ID"), required=False, allow_null=True, default=None)
     note = serializers.CharField(label=_("备注"), allow_blank=True, required=False, default="", max_length=200)
 
 
-class ResolutionInputSerializer(serializers.Serializer):
+class ResolutionInputSerializer(PrebuiltFields, serializers.Serializer):
     text = serializers.CharField(label=_("决议内容"))
     votes_for = serializers.IntegerField(label=_("赞成"), min_value=0, default=0)
     votes_against = serializers.IntegerField(label=_("反对"), min_value=0, default=0)
     votes_abstain = serializers.IntegerField(label=_("弃权"), min_value=0, default=0)
 
 
-class MeetingInputSerializer(serializers.Serializer):
+class MeetingInputSerializer(PrebuiltFields, serializers.Serializer):
     """Log or edit a meeting. Everyone due attends unless listed in `absentees`;
     give `present` to list attendees explicitly instead."""
 

@@ -326,7 +326,9 @@ def test_prebuilt_output_fields_answer_as_drf_builds_them(api_client, secretary_
     )
     created = api_client.post(URL, body, format="json").json()
     png = b"\x89PNG\r\n\x1a\n" + b"\0" * 100
-    api_client.post(f"{URL}{created['id']}/attachments/", {"file": SimpleUploadedFile("a.png", png)}, format="multipart")
+    api_client.post(
+        f"{URL}{created['id']}/attachments/", {"file": SimpleUploadedFile("a.png", png)}, format="multipart"
+    )
     grades = [{"member": m.pk, "grade": "qualified"} for m in members[:5]]
     assert api_client.put(f"{URL}{created['id']}/grades/", {"grades": grades}, format="json").status_code == 200
     meeting = selectors.meeting_detail(Meeting.objects.all()).get(pk=created["id"])
@@ -342,3 +344,26 @@ def test_prebuilt_output_fields_answer_as_drf_builds_them(api_client, secretary_
     assert len(second["attendance"]) == 7 and second["resolutions"] and second["grades"]
     assert first["attachments"][0]["url"].startswith("http://127.0.0.1/")
     assert second["attachments"][0]["url"].startswith("http://localhost/")
+
+
+def test_prebuilt_input_fields_validate_each_request_on_its_own():
+    """The input serializer's prebuilt fields (nested lists included) keep no state
+    from one request to the next: a bad body's errors do not reach a good one."""
+    from meetings.serializers import MeetingInputSerializer
+
+    good = {
+        "branch": 1,
+        "kinds": ["branch_assembly"],
+        "held_at": "2025-04-08T14:30:00+08:00",
+        "topic": "学习",
+        "absentees": [{"member": 3, "reason": "leave"}],
+    }
+    bad = {**good, "kinds": ["no_such_kind"], "absentees": [{"member": "x"}], "resolutions": [{"votes_for": -1}]}
+    first = MeetingInputSerializer(data=bad)
+    assert not first.is_valid()
+    assert set(first.errors) == {"kinds", "absentees", "resolutions"}
+    second = MeetingInputSerializer(data=good)
+    assert second.is_valid(), second.errors
+    assert second.validated_data["absentees"] == [{"member": 3, "reason": "leave", "note": ""}]
+    again = MeetingInputSerializer(data=bad)
+    assert not again.is_valid() and again.errors == first.errors
