@@ -31,7 +31,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from branches.models import Alert, OrgUnit, RoleAssignment
-from branches.rule_cache import prime_scope
+from branches.rule_token import remember_token
 from branches.scoping import scope_of
 
 from . import score_cache
@@ -595,11 +595,14 @@ def data_key(tokens) -> tuple | None:
     return tokens.data if tokens else None
 
 
-def request_tokens(user) -> tuple | None:
-    """The data tokens, read first thing in a dashboard request: the user's
-    scope then comes from the cache under the org-tree token (`prime_scope`)."""
+def request_tokens() -> tuple | None:
+    """The data tokens, read first thing in a dashboard request. The org tree's
+    token among them is remembered for the rest of the request
+    (`branches.rule_token`), so the user's scope comes from the cache without a
+    query of its own."""
     tokens = data_tokens()
-    prime_scope(user, tokens[1] if tokens else None)
+    if tokens:
+        remember_token(tokens.rules)
     return tokens
 
 

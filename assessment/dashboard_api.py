@@ -224,7 +224,7 @@ class DashboardAPIView(APIView):
     )
     def get(self, request):
         params = request.query_params
-        tokens = d.request_tokens(request.user)
+        tokens = d.request_tokens()
         unit = d.dashboard_unit(request.user, params.get("org"))
         q, sort = params.get("q", "")[:50], params.get("sort", "score")
         with _bad_param("campaign"):

@@ -106,7 +106,7 @@ def ancestors(user, unit: OrgUnit) -> list[OrgUnit]:
 
 @login_required
 def dashboard(request):
-    tokens = d.request_tokens(request.user)
+    tokens = d.request_tokens()
     unit = dashboard_unit(request.user, request.GET.get("org"))
     campaign, year = _campaign_and_year(request, unit, request.GET)
     if unit.is_branch:

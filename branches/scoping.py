@@ -18,6 +18,7 @@ from django.db.models import CharField, Q, QuerySet, Value
 from django.utils.translation import gettext_lazy as _
 
 from .models import OrgUnit, PartyGroup, RoleAssignment
+from .rule_token import cached_in_request
 
 Role = RoleAssignment.Role
 _MEMBER_ROW = "~member"  # marks the row of scope_of's query that carries the user's member id
@@ -61,13 +62,22 @@ class Scope:
 
 
 def scope_of(user) -> Scope:
-    """The user's scope, computed once per request (one query: the role
-    assignments and the user's member record together) and cached on the user."""
+    """The user's scope, computed once per request and cached on the user. In a
+    request it comes from the cache under the org tree's token (`rule_token`:
+    role assignments, units and members change it, so a revoked grant is never
+    served from there; the user's own flags are part of the key); else one
+    query, the role assignments and the user's member record together."""
     if not getattr(user, "is_authenticated", False) or not user.is_active:
         return Scope()
     cached = getattr(user, "_dzb_scope", None)
     if cached is not None:
         return cached
+    scope = cached_in_request("scope", (user.pk, user.is_active, user.is_superuser), lambda: _read_scope(user))
+    user._dzb_scope = scope
+    return scope
+
+
+def _read_scope(user) -> Scope:
     grants_q = RoleAssignment.objects.filter(user=user, is_active=True, org_unit__is_active=True).values_list(
         "role", "org_unit_id", "org_unit__path"
     )
@@ -87,9 +97,7 @@ def scope_of(user) -> Scope:
             else:
                 grants.append((role, unit_id, path))
         grants = tuple(grants)
-    scope = Scope(is_superuser=user.is_superuser, grants=grants, member_id=member_id)
-    user._dzb_scope = scope
-    return scope
+    return Scope(is_superuser=user.is_superuser, grants=grants, member_id=member_id)
 
 
 def org_units_visible_to(user) -> QuerySet[OrgUnit]:

@@ -11,6 +11,7 @@ from django.db.models import Count, F, Max, Min, Prefetch, Q, QuerySet, Sum
 from django.utils import timezone
 
 from branches.models import CommitteeTerm, OrgUnit, PartyGroup, RoleTenure, RulePolicy
+from branches.rule_token import cached_in_request
 from branches.scoping import branches_visible_to
 from branches.selectors import committee_in_office
 from members.models import Member
@@ -27,7 +28,13 @@ def today() -> date:
 
 
 def requirement_rows() -> list[c.RequirementRow]:
-    """The whole requirement table (a few dozen rows) in one query."""
+    """The whole requirement table (a few dozen rows): in a request from the cache
+    under the org tree's token (a row saved or deleted changes it, `apps.py`),
+    else in one query."""
+    return cached_in_request("meeting-requirements", (), _read_requirement_rows)
+
+
+def _read_requirement_rows() -> list[c.RequirementRow]:
     return [
         c.RequirementRow(
             requirement=c.Requirement(
