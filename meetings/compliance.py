@@ -265,8 +265,10 @@ class Cell:
     meeting_ids: tuple[int, ...] = ()
     # meetings of the kind in the period that did not count (quorum not met)
     excluded_ids: tuple[int, ...] = ()
-    # who is still missing (talk pairs, member reports), for the explanation
-    missing: tuple[str, ...] = ()
+    # who is still missing (member reports), for the explanation
+    missing_names: tuple[str, ...] = ()
+    # the talk pairs still owed, named only when read (`missing`)
+    talk_pairs: TalkPairs | None = None
     # the explanation as a code and its parameters, rendered when read (`note`)
     note_code: str = ""
     note_params: tuple[tuple[str, object], ...] = ()
@@ -276,8 +278,35 @@ class Cell:
         return self.meeting_ids
 
     @property
+    def missing(self) -> tuple[str, ...]:
+        """Who is still missing: the members who have not reported (roster order),
+        or the pairs that have not talked ("甲—乙", sorted)."""
+        return self.talk_pairs.missing() if self.talk_pairs else self.missing_names
+
+    @property
     def note(self) -> str:
         return render_note(self.note_code, dict(self.note_params))
+
+
+@dataclass(frozen=True)
+class TalkPairs:
+    """The 谈心谈话 pairs of a period: every 支委 with every other party member
+    (or 支委), and those that have talked enough. Listing the pairs still owed
+    is for the reader of one calendar; the sweep and the scorecard need only
+    the counts, so the list is made when asked for."""
+
+    names: tuple[tuple[int, str], ...]  # (id, name) of the members and 支委
+    committee: tuple[int, ...]
+    done: frozenset[tuple[int, int]]  # (smaller id, larger id)
+
+    def missing(self) -> tuple[str, ...]:
+        names = dict(self.names)
+        owed = {_pair(c, m) for c in self.committee for m in names if m != c} - self.done
+        return tuple(sorted("—".join(sorted((names[a], names[b]))) for a, b in owed))
+
+
+def _pair(a: int, b: int) -> tuple[int, int]:
+    return (a, b) if a < b else (b, a)
 
 
 # the explanations of a cell, by code; rendered in the reader's language
@@ -369,14 +398,13 @@ def _applicable(facts: BranchFacts, req: Requirement, period: Period, today: dat
     return True
 
 
-def _counts_for(meeting: MeetingFact, req: Requirement) -> bool:
-    return req.meeting_kind in meeting.kinds and (req.quorum == QUORUM_NONE or meeting.quorum_met is not False)
-
-
-def _by_month(meetings) -> dict[int, list[MeetingFact]]:
-    out: dict[int, list[MeetingFact]] = {}
+def _by_kind_and_month(meetings) -> dict[str, dict[int, list[MeetingFact]]]:
+    """kind → month → the meetings that count as that kind, in date order: a cell
+    then reads its kind's months instead of filtering every meeting of the period."""
+    out: dict[str, dict[int, list[MeetingFact]]] = {}
     for m in meetings:
-        out.setdefault(m.date.month, []).append(m)
+        for kind in m.kinds:
+            out.setdefault(kind, {}).setdefault(m.date.month, []).append(m)
     return out
 
 
@@ -387,9 +415,13 @@ def _in_period(by_month, period: Period) -> list[MeetingFact]:
 
 
 def _meeting_cell(req, period, today, by_month, *, label_kind: str) -> Cell:
-    in_period = [m for m in _in_period(by_month, period) if req.meeting_kind in m.kinds]
-    counted = tuple(m.id for m in in_period if _counts_for(m, req))
-    excluded = tuple(m.id for m in in_period if not _counts_for(m, req))
+    """`by_month`: the meetings of the requirement's kind, by month."""
+    in_period = _in_period(by_month, period)
+    if req.quorum == QUORUM_NONE:
+        counted, excluded = tuple(m.id for m in in_period), ()
+    else:
+        counted = tuple(m.id for m in in_period if m.quorum_met is not False)
+        excluded = tuple(m.id for m in in_period if m.quorum_met is False)
     note = ("quorum_excluded", (("n", len(excluded)), ("kind", label_kind))) if excluded else ("", ())
     return Cell(
         period=period,
@@ -410,13 +442,14 @@ def _na(period: Period, note_code: str = "") -> Cell:
 def evaluate(facts: BranchFacts, year: int, today: date) -> BranchCompliance:
     """Every requirement of a branch for a year, period by period."""
     meetings = sorted((m for m in facts.meetings if m.date.year == year), key=lambda m: (m.date, m.id))
-    by_month = _by_month(meetings)
+    by_kind = _by_kind_and_month(meetings)
     rows: list[Row] = []
     for req in facts.requirements:
         periods = periods_of(year, req.period)
+        of_kind = by_kind.get(req.meeting_kind, {})
         if req.counting == MEETINGS:
             cells = tuple(
-                _meeting_cell(req, p, today, by_month, label_kind=req.name)
+                _meeting_cell(req, p, today, of_kind, label_kind=req.name)
                 if _applicable(facts, req, p, today)
                 else _na(p)
                 for p in periods
@@ -424,7 +457,7 @@ def evaluate(facts: BranchFacts, year: int, today: date) -> BranchCompliance:
             rows.append(Row(requirement=req, label=req.name, cells=cells))
         elif req.counting == PER_GROUP:
             for group in facts.groups:
-                mine = _by_month(m for m in meetings if m.party_group_id == group.id)
+                mine = _by_kind_and_month(m for m in meetings if m.party_group_id == group.id).get(req.meeting_kind, {})
                 cells = tuple(
                     _meeting_cell(req, p, today, mine, label_kind=req.name)
                     if _applicable(facts, req, p, today)
@@ -437,7 +470,7 @@ def evaluate(facts: BranchFacts, year: int, today: date) -> BranchCompliance:
                 Row(
                     requirement=req,
                     label=req.name,
-                    cells=tuple(_secretary_cell(facts, req, p, today, by_month) for p in periods),
+                    cells=tuple(_secretary_cell(facts, req, p, today, of_kind) for p in periods),
                 )
             )
         elif req.counting == TALK_PAIRS:
@@ -455,15 +488,15 @@ def evaluate(facts: BranchFacts, year: int, today: date) -> BranchCompliance:
 
 
 def _secretary_cell(facts, req, period, today, by_month) -> Cell:
-    """A 党课 lectured by whoever was 书记 on the day of the lecture."""
+    """A 党课 lectured by whoever was 书记 on the day of the lecture (`by_month`:
+    the meetings of the requirement's kind, by month)."""
     if not _applicable(facts, req, period, today):
         return _na(period)
     secretaries = [t for t in facts.tenures if t.role == SECRETARY_ROLE]
     held = tuple(
         m.id
         for m in _in_period(by_month, period)
-        if req.meeting_kind in m.kinds
-        and m.lecturer_id is not None
+        if m.lecturer_id is not None
         and any(t.member_id == m.lecturer_id and t.held_on(m.date) for t in secretaries)
     )
     note = "" if secretaries else "no_secretary"
@@ -480,7 +513,7 @@ def _secretary_cell(facts, req, period, today, by_month) -> Cell:
 def _talk_cell(facts, req, period, today) -> Cell:
     """Each 支委 (anyone on the committee during the period, 书记 included) with
     each party member at least min_count times; a talk between two 支委 counts
-    for both of them."""
+    for both of them. Counted without listing the pairs (`TalkPairs`)."""
     if not _applicable(facts, req, period, today):
         return _na(period)
     names = {p.id: p.name for p in facts.members}
@@ -489,24 +522,28 @@ def _talk_cell(facts, req, period, today) -> Cell:
         if t.overlaps(period.start, period.end):
             committee.setdefault(t.member_id, t.name)
     names.update(committee)
-    pairs = {frozenset((c, m)) for c in committee for m in names if m != c}
-    if not pairs:
+    # every 支委 with everyone else, a pair of two 支委 once
+    required = len(committee) * (len(names) - 1) - len(committee) * (len(committee) - 1) // 2
+    if required <= 0:
         return _na(period, "no_talk_pairs")
-    talks: dict[frozenset, int] = {}
+    talks: dict[tuple[int, int], int] = {}
     for talk in facts.talks:
-        if period.contains(talk.date):
-            pair = frozenset((talk.talker_id, talk.talkee_id))
+        if period.contains(talk.date) and talk.talker_id != talk.talkee_id:
+            pair = _pair(talk.talker_id, talk.talkee_id)
             talks[pair] = talks.get(pair, 0) + 1
-    done = {p for p in pairs if talks.get(p, 0) >= req.min_count}
-    missing = tuple(sorted("—".join(sorted(names[i] for i in pair)) for pair in pairs - done))
+    done = frozenset(
+        (a, b)
+        for (a, b), n in talks.items()
+        if n >= req.min_count and a in names and b in names and (a in committee or b in committee)
+    )
     return Cell(
         period=period,
-        status=_status(len(done) == len(pairs), period, today),
+        status=_status(len(done) == required, period, today),
         count=len(done),
-        required=len(pairs),
-        missing=missing,
+        required=required,
+        talk_pairs=TalkPairs(names=tuple(names.items()), committee=tuple(committee), done=done),
         note_code="talk_pairs",
-        note_params=(("done", len(done)), ("all", len(pairs))),
+        note_params=(("done", len(done)), ("all", required)),
     )
 
 
@@ -526,7 +563,7 @@ def _report_cell(facts, req, period, today) -> Cell:
         status=_status(len(done) == len(facts.members), period, today),
         count=len(done),
         required=len(facts.members),
-        missing=missing,
+        missing_names=missing,
         note_code="reports",
         note_params=(("done", len(done)), ("all", len(facts.members))),
     )
