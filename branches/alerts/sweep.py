@@ -19,6 +19,8 @@ from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
+from config.bulk import gc_paused
+
 from ..models import Alert, AlertRule, Notification, OrgUnit, RoleAssignment
 from .core import Candidate, RuleFact, SweepContext, registry, today
 
@@ -235,7 +237,8 @@ def run_alert_sweep(on: date | None = None, *, email: bool = True) -> SweepResul
     on = on or today()
     rules = active_rules()
     ctx = SweepContext(on, sweep_branches(), rules)
-    candidates = collect_candidates(ctx)
+    with gc_paused():  # the facts of every branch live until the end (config/bulk.py)
+        candidates = collect_candidates(ctx)
     with transaction.atomic():
         save_alerts(candidates, on)
         new_alerts, notifications = deliver_pending(rules, email=email)
