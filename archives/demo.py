@@ -81,8 +81,8 @@ def seed(ctx) -> None:
     box_days = dict(BoxType.objects.values_list("box_kind", "bind_within_days"))
 
     diligence = {}
-    for b in branches:
-        brng = random.Random(f"{rng.random()}:{b.pk}")
+    for index, b in enumerate(branches):
+        brng = random.Random(f"{rng.random()}:{index}")  # by place, not id: the same in any database
         diligence[b.pk] = (brng, brng.choices((0.97, 0.9, 0.75, 0.5), weights=(6, 3, 2, 1))[0])
     if showcase is not None and showcase.pk in diligence:
         diligence[showcase.pk] = (diligence[showcase.pk][0], 0.95)
