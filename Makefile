@@ -8,10 +8,11 @@ BIN := $(VENV)/bin
 VAR := var
 export REDIS_URL ?= redis://127.0.0.1:6379/0
 # Debian packages: Redis, a CJK font (+ harfbuzz subsetting, without it WeasyPrint
-# takes 15 s a page), Pango for WeasyPrint, pdffonts for the PDF tests, Chromium
+# takes 15 s a page) and Noto CJK for the glyphs it lacks (㉑–㉕ of the 25 steps of
+# 发展党员 printed as empty boxes), Pango for WeasyPrint, pdffonts for the PDF tests, Chromium
 # for the browser tests, gettext to compile the English catalogue, pg_dump/pg_restore
 # for `manage.py backup` (Debian 12's postgresql-client is 15, as the server).
-APT_PACKAGES := redis-server fonts-wqy-microhei libharfbuzz-subset0 libpango-1.0-0 libpangoft2-1.0-0 \
+APT_PACKAGES := redis-server fonts-wqy-microhei fonts-noto-cjk libharfbuzz-subset0 libpango-1.0-0 libpangoft2-1.0-0 \
 	poppler-utils chromium gettext postgresql-client
 SUDO := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
 

@@ -83,3 +83,19 @@ def test_the_zip_holds_one_pdf_per_branch_of_the_committee(tree, tmp_path):
     assert any("甲一党支部" in n for n in names) and any("甲二党支部" in n for n in names)
     first = zipfile.ZipFile(io.BytesIO(content)).read(names[0])
     assert_cjk_embedded(first, tmp_path)
+
+
+def test_every_character_the_reports_print_has_a_glyph(caplog):
+    """The 25 steps of 发展党员 are numbered ①–㉕ in the archive catalogue and the
+    member pages; the CJK font alone lacks ㉑–㉕ (printed as empty boxes until
+    Noto CJK was installed beside it, Makefile APT_PACKAGES). WeasyPrint says
+    when it prints a character no font has."""
+    from members.pipeline import CIRCLED
+    from reports.pdf import render_pdf
+
+    with caplog.at_level("WARNING", logger="weasyprint"):
+        content = render_pdf(
+            "reports/pdf_base.html", {"header_unit": "甲党委", "report_name": "字形检查 " + CIRCLED + " 〇一二三"}
+        )
+    assert content.startswith(b"%PDF")
+    assert not [r.getMessage() for r in caplog.records if "notdef" in r.getMessage()]
