@@ -19,6 +19,7 @@ from archives.selectors import archive_completeness
 from branches.models import OrgUnit, PartyGroup
 from branches.scoping import branches_visible_to
 from branches.selectors import branch_rule_findings
+from config.bulk import gc_paused
 from meetings.models import Meeting
 from meetings.selectors import branches_compliance
 from members.models import Member
@@ -46,6 +47,7 @@ def facts_day(year: int, on: date | None = None) -> date:
     return min(on, date(year + 1, 1, 1))
 
 
+@gc_paused()  # the facts of every branch live until the end (config/bulk.py)
 def scoring_facts(branches, year: int, *, on: date | None = None) -> dict[int, f.BranchScoringFacts]:
     """Per branch id, the scorecard facts of `year` as they stand on `on`."""
     branches = list(branches)

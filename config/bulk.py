@@ -16,7 +16,7 @@ from contextlib import contextmanager
 @contextmanager
 def gc_paused():
     """Pause the cyclic garbage collector for a bulk computation (nests; the
-    outermost use turns it back on)."""
+    outermost use turns it back on). A `with` block or a decorator."""
     enabled = gc.isenabled()
     gc.disable()
     try:

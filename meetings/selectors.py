@@ -14,6 +14,7 @@ from branches.models import CommitteeTerm, OrgUnit, PartyGroup, RoleTenure, Rule
 from branches.rule_token import cached_in_request
 from branches.scoping import branches_visible_to
 from branches.selectors import committee_in_office
+from config.bulk import gc_paused
 from members.models import Member
 
 from . import compliance as c
@@ -170,6 +171,7 @@ def branch_facts(branches, year: int) -> dict[int, c.BranchFacts]:
     }
 
 
+@gc_paused()  # the facts of every branch live until the end (config/bulk.py)
 def branches_compliance(branches, year: int, *, on: date | None = None) -> dict[int, c.BranchCompliance]:
     """THE compliance selector (SPEC §4): per branch id, per requirement and
     period, held / missing / upcoming with the meetings behind each — for any

@@ -2,6 +2,7 @@
 when the computation fails, and only the outermost use turns it back on."""
 
 import gc
+from types import SimpleNamespace
 
 import pytest
 
@@ -29,3 +30,27 @@ def test_a_collector_turned_off_by_someone_else_stays_off():
         assert not gc.isenabled()
     finally:
         gc.enable()
+
+
+def test_the_city_wide_selectors_run_with_the_collector_paused(monkeypatch):
+    """Scoring facts and the compliance calendar, called directly (the growth
+    benchmark, the compliance API of a 党委), pause it too."""
+    from assessment import selectors as scoring
+    from meetings import selectors as meetings
+
+    seen = []
+    monkeypatch.setattr(meetings, "branch_facts", lambda branches, year: seen.append(gc.isenabled()) or {})
+    assert meetings.branches_compliance([], 2025) == {} and seen == [False]
+    assert gc.isenabled()
+
+    class Stop(Exception):
+        pass
+
+    def first_read(*args, **kwargs):
+        seen.append(gc.isenabled())
+        raise Stop
+
+    monkeypatch.setattr(scoring, "branch_rule_findings", first_read)
+    with pytest.raises(Stop):
+        scoring.scoring_facts([SimpleNamespace(pk=1)], 2025)
+    assert seen == [False, False] and gc.isenabled()
