@@ -357,6 +357,7 @@ def snapshot_values(result: engine.BranchScore) -> dict:
     }
 
 
+@gc_paused()  # the facts of every branch live until the end (config/bulk.py)
 def branches_score(
     branches,
     year: int,
@@ -373,23 +374,23 @@ def branches_score(
     branches = list(branches)
     manual, vetoes = manual or {}, vetoes or {}
     cards = scorecards_latest() if cards is None else cards
-    with gc_paused():  # the facts of every branch live until the end (config/bulk.py)
-        facts = scoring_facts(branches, year, on=on)
-        parsed: dict[int, engine.Card] = {}
-        out = {}
-        for b in branches:
-            row = scorecard_for(b, cards)
-            if row.pk not in parsed:  # not setdefault: that would parse the card again for every branch
-                parsed[row.pk] = row.card()
-            card = parsed[row.pk]
-            out[b.pk] = (
-                row,
-                facts[b.pk],
-                engine.score(card, facts[b.pk], manual=manual.get(b.pk), vetoes=vetoes.get(b.pk)),
-            )
+    facts = scoring_facts(branches, year, on=on)
+    parsed: dict[int, engine.Card] = {}
+    out = {}
+    for b in branches:
+        row = scorecard_for(b, cards)
+        if row.pk not in parsed:  # not setdefault: that would parse the card again for every branch
+            parsed[row.pk] = row.card()
+        card = parsed[row.pk]
+        out[b.pk] = (
+            row,
+            facts[b.pk],
+            engine.score(card, facts[b.pk], manual=manual.get(b.pk), vetoes=vetoes.get(b.pk)),
+        )
     return out
 
 
+@gc_paused()  # the facts and hashes of every branch (config/bulk.py)
 def snapshots_refresh(
     *,
     branches,
@@ -408,42 +409,41 @@ def snapshots_refresh(
     cards = scorecards_latest()
     created = updated = unchanged = 0
     now = timezone.now()
-    with gc_paused():  # the facts and hashes of every branch (config/bulk.py)
-        for start in range(0, len(branches), batch):
-            chunk = branches[start : start + batch]
-            scored = branches_score(chunk, year, on=on, cards=cards, manual=manual, vetoes=vetoes)
-            existing = {s.branch_id: s for s in ScoreSnapshot.objects.filter(year=year, branch__in=chunk)}
-            new, changed = [], []
-            for b in chunk:
-                row, facts, result = scored[b.pk]
-                digest = facts_hash(facts, row, manual=manual.get(b.pk), vetoes=vetoes.get(b.pk))
-                snap = existing.get(b.pk)
-                if snap is not None and snap.facts_hash == digest and snap.scorecard_id == row.pk:
-                    unchanged += 1
-                    continue
-                values = {**snapshot_values(result), "scorecard": row, "facts_hash": digest, "computed_at": now}
-                if snap is None:
-                    snap = ScoreSnapshot(branch=b, year=year, created_at=now, updated_at=now, **values)
-                    new.append(snap)
-                else:
-                    for key, value in values.items():
-                        setattr(snap, key, value)
-                    snap.updated_at = now
-                    changed.append(snap)
-                # the database holds the unique and check constraints; no query per row to pre-check them
-                snap.full_clean(exclude=["branch", "scorecard"], validate_unique=False, validate_constraints=False)
-            with transaction.atomic():
-                # the audit history is written alongside (simple_history's bulk paths)
-                if new:
-                    bulk_create_with_history(new, ScoreSnapshot, batch_size=batch)
-                if changed:
-                    bulk_update_with_history(changed, ScoreSnapshot, SNAPSHOT_FIELDS, batch_size=batch)
-                if new or changed:
-                    scores_changed()  # the bulk paths send no signals
-            created += len(new)
-            updated += len(changed)
-            if progress:
-                progress(len(chunk))
+    for start in range(0, len(branches), batch):
+        chunk = branches[start : start + batch]
+        scored = branches_score(chunk, year, on=on, cards=cards, manual=manual, vetoes=vetoes)
+        existing = {s.branch_id: s for s in ScoreSnapshot.objects.filter(year=year, branch__in=chunk)}
+        new, changed = [], []
+        for b in chunk:
+            row, facts, result = scored[b.pk]
+            digest = facts_hash(facts, row, manual=manual.get(b.pk), vetoes=vetoes.get(b.pk))
+            snap = existing.get(b.pk)
+            if snap is not None and snap.facts_hash == digest and snap.scorecard_id == row.pk:
+                unchanged += 1
+                continue
+            values = {**snapshot_values(result), "scorecard": row, "facts_hash": digest, "computed_at": now}
+            if snap is None:
+                snap = ScoreSnapshot(branch=b, year=year, created_at=now, updated_at=now, **values)
+                new.append(snap)
+            else:
+                for key, value in values.items():
+                    setattr(snap, key, value)
+                snap.updated_at = now
+                changed.append(snap)
+            # the database holds the unique and check constraints; no query per row to pre-check them
+            snap.full_clean(exclude=["branch", "scorecard"], validate_unique=False, validate_constraints=False)
+        with transaction.atomic():
+            # the audit history is written alongside (simple_history's bulk paths)
+            if new:
+                bulk_create_with_history(new, ScoreSnapshot, batch_size=batch)
+            if changed:
+                bulk_update_with_history(changed, ScoreSnapshot, SNAPSHOT_FIELDS, batch_size=batch)
+            if new or changed:
+                scores_changed()  # the bulk paths send no signals
+        created += len(new)
+        updated += len(changed)
+        if progress:
+            progress(len(chunk))
     return created, updated, unchanged
 
 
