@@ -220,19 +220,21 @@ def summary_title(unit: OrgUnit, year: int) -> str:
 
 
 def summary_rows(summary: s.Summary) -> list[dict]:
-    sectors = dict(Sector.choices)
+    # the labels translated once, not once per branch
+    sectors = {code: str(label) for code, label in Sector.choices}
+    grades = {code: str(label) for code, label in explain.GRADES.items()}
     return [
         {
             "parent": b.branch.parent.name if b.branch.parent_id else "",
             "name": b.branch.name,
-            "sector": str(sectors.get(b.branch.sector, b.branch.sector)),
+            "sector": sectors.get(b.branch.sector, b.branch.sector),
             "total": b.total,
             "max": b.max,
             "self_total": b.campaign.self_total,
             "review_total": b.campaign.review_total,
             "verify_total": b.campaign.verify_total,
             "final_total": b.campaign.final_total,
-            "grade": str(explain.GRADES.get(b.grade, b.grade)),
+            "grade": grades.get(b.grade, b.grade),
             "stars": b.values["stars"],
             "vetoed": b.values["vetoed"],
             "unrated": b.values["unrated"],
@@ -317,6 +319,19 @@ WEAK_COLUMNS = (
 )
 
 
+def branch_table(summary: s.Summary) -> list[list]:
+    """The values of the 各党支部得分 sheet, a row per branch in BRANCH_COLUMNS' order."""
+    yes, no = _("是"), _("否")
+    return [
+        [
+            i, r["parent"], r["name"], r["sector"], r["total"], r["max"], xlsx.ratio(r["total"], r["max"]),
+            r["self_total"], r["review_total"], r["verify_total"], r["final_total"], r["grade"], r["stars"],
+            yes if r["vetoed"] else no, r["unrated"],
+        ]
+        for i, r in enumerate(summary_rows(summary), start=1)
+    ]
+
+
 class SummaryWorkbook(Exporter):
     kind = "summary_xlsx"
     label = gettext_lazy("党委/组织部汇总报告（Excel）")
@@ -366,13 +381,7 @@ class SummaryWorkbook(Exporter):
             ws.row_dimensions[row].height = max(1, lines) * 15
 
         # 各党支部: a row per branch (the big one)
-        rows = []
-        for i, r in enumerate(summary_rows(summary), start=1):
-            rows.append([
-                i, r["parent"], r["name"], r["sector"], r["total"], r["max"], xlsx.ratio(r["total"], r["max"]),
-                r["self_total"], r["review_total"], r["verify_total"], r["final_total"], r["grade"], r["stars"],
-                _("是") if r["vetoed"] else _("否"), r["unrated"],
-            ])
+        rows = branch_table(summary)
         total = len(rows)
         ws = wb.create_sheet(_("各党支部得分"))
         for i, w in enumerate(xlsx.fit_widths(BRANCH_COLUMNS, rows[:500]), start=1):

@@ -133,3 +133,21 @@ def test_roster_export_reuses_the_members_export_for_the_subtree(tree):
     branches = {row[0] for row in ws.iter_rows(min_row=2, values_only=True)}
     assert branches == {"甲一党支部", "甲二党支部"}
     assert ws.max_row - 1 == 11  # 7 + 4 members
+
+
+def test_a_summary_reads_what_it_shows_of_the_snapshots_and_nothing_else(tree):
+    import gc
+
+    from reports import selectors
+
+    branches = selectors.branches_under(tree["committee"])
+    full = selectors.branch_scores(branches, YEAR)
+    brief = selectors.branch_scores(branches, YEAR, with_gaps=False, summary=True)
+    for b in branches:
+        assert "category_scores" in full[b.pk].values and "category_scores" not in brief[b.pk].values
+        for key in ("total", "max", "grade", "stars", "vetoed", "unrated", "items"):
+            assert brief[b.pk].values[key] == full[b.pk].values[key]
+        assert (brief[b.pk].total, brief[b.pk].grade) == (full[b.pk].total, full[b.pk].grade)
+    summary = selectors.summary(tree["committee"], YEAR)
+    assert [s.branch.pk for s in summary.scores] == [b.pk for b in branches]
+    assert gc.isenabled()  # the collector paused for the summary is back on
