@@ -337,7 +337,8 @@ def weakest_items(scores: list[BranchScore], *, limit: int = 10) -> list[WeakIte
 @gc_paused()
 def summary(unit: OrgUnit, year: int, *, progress=None) -> Summary:
     """The 汇总 of a unit's subtree for a year (the collector paused: decoding
-    2,000 snapshots makes a million small objects that live until the end)."""
+    2,000 snapshots makes hundreds of thousands of small objects that live
+    until the end)."""
     branches = branches_under(unit)
     scores = []
     batch = 500
